@@ -1,0 +1,29 @@
+#include <napi.h>
+
+#include "buffers.h"
+#include "errors.h"
+#include "ops.h"
+#include "runtime.h"
+#include "tensor_handle.h"
+
+namespace strand {
+
+Napi::Value SetErrorClassEntry(const Napi::CallbackInfo& info) {
+  SetErrorClass(info[0].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  TensorHandle::Init(env, exports);
+  InitOps(env, exports);
+  InitBuffers(env, exports);
+  InitRuntime(env, exports);
+  exports.Set("setErrorClass", Napi::Function::New(env, Guard<SetErrorClassEntry>, "setErrorClass"));
+  return exports;
+}
+
+}  // namespace strand
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return strand::Init(env, exports); }
+
+NODE_API_MODULE(strand_native, InitAddon)

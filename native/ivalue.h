@@ -1,0 +1,18 @@
+// JS values <-> c10::IValue, driven by the declared schema type of each argument.
+#pragma once
+#include <ATen/core/ivalue.h>
+#include <ATen/core/function_schema.h>
+#include <napi.h>
+#include <vector>
+
+namespace strand {
+
+// Converts `value` to the IValue the schema argument expects. Throws std::invalid_argument
+// with a message naming the argument when the value does not fit.
+c10::IValue ToIValue(const Napi::Value& value, const c10::Argument& arg);
+
+// Converts an op result to JS. A returned tensor that is one of `inputs` (an in-place op)
+// comes back as the very JS handle that was passed in.
+Napi::Value FromIValue(Napi::Env env, const c10::IValue& value, const std::vector<Napi::Value>& inputs);
+
+}  // namespace strand

@@ -1,0 +1,131 @@
+#include "runtime.h"
+
+#include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
+#include <torch/csrc/autograd/autograd.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+#include <torch/utils.h>
+
+#include <memory>
+#include <vector>
+
+#include "errors.h"
+#include "tensor_handle.h"
+
+namespace strand {
+
+namespace {
+
+Napi::Value Backward(const Napi::CallbackInfo& info) {
+  const at::Tensor& out = TensorHandle::Get(info[0], "backward");
+  std::vector<at::Tensor> grads;
+  if (info.Length() > 1 && !info[1].IsNull() && !info[1].IsUndefined()) {
+    grads.push_back(TensorHandle::Get(info[1], "backward gradient"));
+  }
+  bool retain = info.Length() > 2 && info[2].ToBoolean().Value();
+  bool create = info.Length() > 3 && info[3].ToBoolean().Value();
+  torch::autograd::backward({out}, grads, retain, create);
+  return info.Env().Undefined();
+}
+
+Napi::Value Grad(const Napi::CallbackInfo& info) {
+  const at::Tensor& t = TensorHandle::Get(info[0], "grad");
+  const at::Tensor& g = t.grad();
+  if (!g.defined()) return info.Env().Null();
+  return TensorHandle::Wrap(info.Env(), g);
+}
+
+Napi::Value SetGrad(const Napi::CallbackInfo& info) {
+  const at::Tensor& t = TensorHandle::Get(info[0], "setGrad");
+  if (info[1].IsNull() || info[1].IsUndefined()) t.mutable_grad().reset();
+  else t.mutable_grad() = TensorHandle::Get(info[1], "setGrad gradient");
+  return info.Env().Undefined();
+}
+
+Napi::Value RequiresGrad(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), TensorHandle::Get(info[0], "requiresGrad").requires_grad());
+}
+
+Napi::Value SetRequiresGrad(const Napi::CallbackInfo& info) {
+  const at::Tensor& t = TensorHandle::Get(info[0], "setRequiresGrad");
+  t.set_requires_grad(info[1].ToBoolean().Value());
+  return info.Env().Undefined();
+}
+
+Napi::Value IsLeaf(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), TensorHandle::Get(info[0], "isLeaf").is_leaf());
+}
+
+Napi::Value SetGradEnabled(const Napi::CallbackInfo& info) {
+  bool previous = at::GradMode::is_enabled();
+  at::GradMode::set_enabled(info[0].ToBoolean().Value());
+  return Napi::Boolean::New(info.Env(), previous);
+}
+
+Napi::Value IsGradEnabled(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), at::GradMode::is_enabled());
+}
+
+// Inference-mode guards nest like a stack; JS enters and exits them in pairs (try/finally).
+std::vector<std::unique_ptr<c10::InferenceMode>> inferenceGuards;
+
+Napi::Value EnterInferenceMode(const Napi::CallbackInfo& info) {
+  inferenceGuards.push_back(std::make_unique<c10::InferenceMode>(true));
+  return info.Env().Undefined();
+}
+
+Napi::Value ExitInferenceMode(const Napi::CallbackInfo& info) {
+  if (!inferenceGuards.empty()) inferenceGuards.pop_back();
+  return info.Env().Undefined();
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  int n = info[0].As<Napi::Number>().Int32Value();
+  if (n < 1) throw Napi::RangeError::New(info.Env(), "thread count must be at least 1");
+  at::set_num_threads(n);
+  return info.Env().Undefined();
+}
+
+Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), at::get_num_threads());
+}
+
+Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
+  torch::manual_seed(static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value()));
+  return info.Env().Undefined();
+}
+
+Napi::Value CudaDeviceCount(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(torch::cuda::device_count()));
+}
+
+Napi::Value Version(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), TORCH_VERSION);
+}
+
+}  // namespace
+
+void InitRuntime(Napi::Env env, Napi::Object exports) {
+  struct Entry { const char* name; strand::Entry fn; };
+  const Entry entries[] = {
+      {"backward", Guard<Backward>},
+      {"grad", Guard<Grad>},
+      {"setGrad", Guard<SetGrad>},
+      {"requiresGrad", Guard<RequiresGrad>},
+      {"setRequiresGrad", Guard<SetRequiresGrad>},
+      {"isLeaf", Guard<IsLeaf>},
+      {"setGradEnabled", Guard<SetGradEnabled>},
+      {"isGradEnabled", Guard<IsGradEnabled>},
+      {"enterInferenceMode", Guard<EnterInferenceMode>},
+      {"exitInferenceMode", Guard<ExitInferenceMode>},
+      {"setNumThreads", Guard<SetNumThreads>},
+      {"getNumThreads", Guard<GetNumThreads>},
+      {"manualSeed", Guard<ManualSeed>},
+      {"cudaDeviceCount", Guard<CudaDeviceCount>},
+      {"version", Guard<Version>},
+  };
+  for (const Entry& e : entries) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
+}
+
+}  // namespace strand
