@@ -1,0 +1,85 @@
+/**
+ * Loads the native libtorch addon once and hands it the JS error class (the single catch
+ * boundary in C++ throws TorchError instances). Every other module reaches native code here.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TorchError } from './errors.js';
+
+/** Opaque native tensor handle; only core/ touches it. */
+export interface NativeHandle {
+  dispose(): void;
+  isDisposed(): boolean;
+  shape(): number[];
+  dtype(): string;
+  device(): string;
+}
+
+export type NativeValue = NativeHandle | number | bigint | boolean | string | null | undefined | NativeValue[];
+
+export interface SchemaArgument {
+  name: string;
+  type: string;
+  n?: number;
+  default?: string;
+  kwargOnly: boolean;
+  mutable: boolean;
+  alias?: string;
+}
+
+export interface OperatorSchema {
+  name: string;
+  overload: string;
+  schema: string;
+  arguments: SchemaArgument[];
+  returns: SchemaArgument[];
+  varargs: boolean;
+}
+
+export interface NativeBinding {
+  setErrorClass(ctor: new (message: string, details: { op: string; args: string[] }) => Error): void;
+  opHandle(name: string, overload: string): number;
+  callOp(id: number, args: NativeValue[]): NativeValue;
+  schemas(): OperatorSchema[];
+  fromBuffer(data: ArrayBufferView, shape: number[], dtype: string): NativeHandle;
+  toBuffer(handle: NativeHandle): ArrayBufferView;
+  item(handle: NativeHandle): number | boolean;
+  backward(handle: NativeHandle, grad: NativeHandle | null, retainGraph: boolean, createGraph: boolean): void;
+  grad(handle: NativeHandle): NativeHandle | null;
+  setGrad(handle: NativeHandle, grad: NativeHandle | null): void;
+  requiresGrad(handle: NativeHandle): boolean;
+  setRequiresGrad(handle: NativeHandle, value: boolean): void;
+  isLeaf(handle: NativeHandle): boolean;
+  setGradEnabled(enabled: boolean): boolean;
+  isGradEnabled(): boolean;
+  enterInferenceMode(): void;
+  exitInferenceMode(): void;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  manualSeed(seed: number): void;
+  cudaDeviceCount(): number;
+  version(): string;
+}
+
+function findAddon(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'build', 'Release', 'strand_native.node');
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error(
+    'strand: the native libtorch addon is not built; run `make setup` (or `npm run build:native`) in the strand folder',
+  );
+}
+
+function load(): NativeBinding {
+  const require = createRequire(import.meta.url);
+  const addon = require(findAddon()) as NativeBinding;
+  addon.setErrorClass(TorchError);
+  return addon;
+}
+
+export const native: NativeBinding = load();

@@ -1,0 +1,2 @@
+export * from './core/index.js';
+export * as ops from './ops/index.js';
