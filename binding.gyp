@@ -10,7 +10,7 @@
         "native/ivalue.cc",
         "native/ops.cc",
         "native/runtime.cc",
-        "native/tensor_handle.cc"
+        "native/tensor_table.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

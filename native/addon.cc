@@ -4,7 +4,7 @@
 #include "errors.h"
 #include "ops.h"
 #include "runtime.h"
-#include "tensor_handle.h"
+#include "tensor_table.h"
 
 namespace strand {
 
@@ -14,7 +14,7 @@ Napi::Value SetErrorClassEntry(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  TensorHandle::Init(env, exports);
+  tensors::Init(env, exports);
   InitOps(env, exports);
   InitBuffers(env, exports);
   InitRuntime(env, exports);

@@ -5,7 +5,7 @@
 
 #include "dtypes.h"
 #include "errors.h"
-#include "tensor_handle.h"
+#include "tensor_table.h"
 
 namespace strand {
 
@@ -60,13 +60,13 @@ Napi::Value FromBuffer(const Napi::CallbackInfo& info) {
     const uint8_t* src = static_cast<const uint8_t*>(data.ArrayBuffer().Data()) + data.ByteOffset();
     std::memcpy(t.data_ptr(), src, numel * elemBytes);
   }
-  return TensorHandle::Wrap(env, t);
+  return tensors::Put(env, t);
 }
 
 // toBuffer(handle) -> typed array of the tensor's dtype, row-major.
 Napi::Value ToBuffer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  at::Tensor t = TensorHandle::Get(info[0], "toBuffer").detach();
+  at::Tensor t = tensors::Get(info[0], "toBuffer").detach();
   if (t.scalar_type() == c10::kHalf || t.scalar_type() == c10::kBFloat16) t = t.to(c10::kFloat);
   t = t.to(c10::kCPU).contiguous();
   size_t bytes = t.numel() * t.element_size();
@@ -89,7 +89,7 @@ Napi::Value ToBuffer(const Napi::CallbackInfo& info) {
 // item(handle) -> number (or boolean) of a one-element tensor
 Napi::Value Item(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const at::Tensor& t = TensorHandle::Get(info[0], "item");
+  const at::Tensor& t = tensors::Get(info[0], "item");
   if (t.numel() != 1) {
     throw Napi::RangeError::New(env, "item() needs a one-element tensor, got " + DescribeTensor(t));
   }

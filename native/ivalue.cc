@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "dtypes.h"
-#include "tensor_handle.h"
+#include "tensor_table.h"
 
 namespace strand {
 
@@ -40,10 +40,9 @@ double ToDouble(const Napi::Value& v, const c10::Argument& arg) {
 }
 
 at::Tensor ToTensor(const Napi::Value& v, const c10::Argument& arg) {
-  TensorHandle* h = TensorHandle::Of(v);
-  if (h == nullptr) Fail(arg, "a tensor");
-  if (!h->tensor.defined()) Fail(arg, "a live tensor, got a disposed one");
-  return h->tensor;
+  const at::Tensor* t = tensors::Find(v);
+  if (t == nullptr) Fail(arg, "a live tensor");
+  return *t;
 }
 
 c10::IValue ToScalar(const Napi::Value& v, const c10::Argument& arg) {
@@ -188,15 +187,14 @@ c10::IValue ToIValue(const Napi::Value& value, const c10::Argument& arg) {
   return Convert(value, arg, arg.real_type());
 }
 
-Napi::Value FromIValue(Napi::Env env, const c10::IValue& v, const std::vector<Napi::Value>& inputs) {
+Napi::Value FromIValue(Napi::Env env, const c10::IValue& v, const std::vector<InputTensor>& inputs) {
   if (v.isTensor()) {
     const at::Tensor& t = v.toTensor();
     if (!t.defined()) return env.Null();
-    for (const Napi::Value& in : inputs) {
-      TensorHandle* h = TensorHandle::Of(in);
-      if (h != nullptr && h->tensor.defined() && h->tensor.is_same(t)) return in;
+    for (const InputTensor& in : inputs) {
+      if (in.tensor->is_same(t)) return in.id;
     }
-    return TensorHandle::Wrap(env, t);
+    return tensors::Put(env, t);
   }
   if (v.isNone()) return env.Null();
   if (v.isBool()) return Napi::Boolean::New(env, v.toBool());

@@ -11,8 +11,14 @@ namespace strand {
 // with a message naming the argument when the value does not fit.
 c10::IValue ToIValue(const Napi::Value& value, const c10::Argument& arg);
 
-// Converts an op result to JS. A returned tensor that is one of `inputs` (an in-place op)
-// comes back as the very JS handle that was passed in.
-Napi::Value FromIValue(Napi::Env env, const c10::IValue& value, const std::vector<Napi::Value>& inputs);
+// A tensor argument of the call, by its JS slot id.
+struct InputTensor {
+  Napi::Value id;
+  const at::Tensor* tensor;
+};
+
+// Converts an op result to JS. A returned tensor that is one of the tensor `inputs` (an
+// in-place op) comes back as the slot id that was passed in; other tensors get new slots.
+Napi::Value FromIValue(Napi::Env env, const c10::IValue& value, const std::vector<InputTensor>& inputs);
 
 }  // namespace strand

@@ -7,7 +7,7 @@
 
 #include "errors.h"
 #include "ivalue.h"
-#include "tensor_handle.h"
+#include "tensor_table.h"
 
 namespace strand {
 
@@ -19,23 +19,41 @@ std::string QualifiedName(const c10::OperatorName& name) {
   return name.overload_name.empty() ? name.name : name.name + "." + name.overload_name;
 }
 
+// True for Tensor and Tensor?, or (with `list`) for Tensor[] and Tensor?[].
+bool HoldsTensors(c10::TypePtr type, bool list) {
+  if (list) {
+    if (type->kind() != c10::TypeKind::ListType) return false;
+    type = type->expectRef<c10::ListType>().getElementType();
+  }
+  if (type->kind() == c10::TypeKind::OptionalType) type = type->expectRef<c10::OptionalType>().getElementType();
+  return type->kind() == c10::TypeKind::TensorType;
+}
+
+std::string DescribeValue(const Napi::Value& v, bool tensor) {
+  if (tensor && !v.IsNull() && !v.IsUndefined()) {
+    const at::Tensor* t = tensors::Find(v);
+    return t ? DescribeTensor(*t) : "(not a live tensor)";
+  }
+  return v.ToString().Utf8Value();
+}
+
+// "name: value" for each argument given, tensors as their shape and dtype.
 std::vector<std::string> DescribeArgs(const c10::FunctionSchema& schema, const Napi::Array& args) {
   std::vector<std::string> out;
   for (uint32_t i = 0; i < args.Length() && i < schema.arguments().size(); i++) {
     Napi::Value v = args.Get(i);
-    std::string d = schema.arguments()[i].name() + ": ";
-    if (TensorHandle* h = TensorHandle::Of(v)) d += DescribeTensor(h->tensor);
-    else if (v.IsUndefined()) continue;
-    else if (v.IsArray()) {
+    if (v.IsUndefined()) continue;
+    const c10::Argument& arg = schema.arguments()[i];
+    std::string d = arg.name() + ": ";
+    if (v.IsArray()) {
       Napi::Array a = v.As<Napi::Array>();
+      bool tensors = HoldsTensors(arg.real_type(), true);
       d += "[";
-      for (uint32_t j = 0; j < a.Length() && j < 8; j++) {
-        Napi::Value e = a.Get(j);
-        TensorHandle* eh = TensorHandle::Of(e);
-        d += (j ? ", " : "") + (eh ? DescribeTensor(eh->tensor) : e.ToString().Utf8Value());
-      }
+      for (uint32_t j = 0; j < a.Length() && j < 8; j++) d += (j ? ", " : "") + DescribeValue(a.Get(j), tensors);
       d += a.Length() > 8 ? ", ...]" : "]";
-    } else d += v.ToString().Utf8Value();
+    } else {
+      d += DescribeValue(v, HoldsTensors(arg.real_type(), false));
+    }
     out.push_back(d);
   }
   return out;
@@ -64,8 +82,7 @@ Napi::Value CallOp(const Napi::CallbackInfo& info) {
   const c10::FunctionSchema& schema = op.schema();
   Napi::Array args = info[1].As<Napi::Array>();
   const auto& params = schema.arguments();
-  std::vector<Napi::Value> inputs;
-  inputs.reserve(args.Length());
+  std::vector<InputTensor> inputs;
   try {
     if (args.Length() > params.size()) {
       throw std::invalid_argument("takes " + std::to_string(params.size()) + " arguments, got " +
@@ -75,8 +92,8 @@ Napi::Value CallOp(const Napi::CallbackInfo& info) {
     stack.reserve(params.size());
     for (size_t i = 0; i < params.size(); i++) {
       Napi::Value v = i < args.Length() ? args.Get(static_cast<uint32_t>(i)) : env.Undefined();
-      inputs.push_back(v);
       stack.push_back(ToIValue(v, params[i]));
+      if (stack.back().isTensor()) inputs.push_back({v, tensors::Find(v)});
     }
     op.callBoxed(&stack);
     if (stack.empty()) return env.Undefined();

@@ -11,17 +11,17 @@
 #include <vector>
 
 #include "errors.h"
-#include "tensor_handle.h"
+#include "tensor_table.h"
 
 namespace strand {
 
 namespace {
 
 Napi::Value Backward(const Napi::CallbackInfo& info) {
-  const at::Tensor& out = TensorHandle::Get(info[0], "backward");
+  const at::Tensor& out = tensors::Get(info[0], "backward");
   std::vector<at::Tensor> grads;
   if (info.Length() > 1 && !info[1].IsNull() && !info[1].IsUndefined()) {
-    grads.push_back(TensorHandle::Get(info[1], "backward gradient"));
+    grads.push_back(tensors::Get(info[1], "backward gradient"));
   }
   bool retain = info.Length() > 2 && info[2].ToBoolean().Value();
   bool create = info.Length() > 3 && info[3].ToBoolean().Value();
@@ -30,31 +30,31 @@ Napi::Value Backward(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Grad(const Napi::CallbackInfo& info) {
-  const at::Tensor& t = TensorHandle::Get(info[0], "grad");
+  const at::Tensor& t = tensors::Get(info[0], "grad");
   const at::Tensor& g = t.grad();
   if (!g.defined()) return info.Env().Null();
-  return TensorHandle::Wrap(info.Env(), g);
+  return tensors::Put(info.Env(), g);
 }
 
 Napi::Value SetGrad(const Napi::CallbackInfo& info) {
-  const at::Tensor& t = TensorHandle::Get(info[0], "setGrad");
+  const at::Tensor& t = tensors::Get(info[0], "setGrad");
   if (info[1].IsNull() || info[1].IsUndefined()) t.mutable_grad().reset();
-  else t.mutable_grad() = TensorHandle::Get(info[1], "setGrad gradient");
+  else t.mutable_grad() = tensors::Get(info[1], "setGrad gradient");
   return info.Env().Undefined();
 }
 
 Napi::Value RequiresGrad(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), TensorHandle::Get(info[0], "requiresGrad").requires_grad());
+  return Napi::Boolean::New(info.Env(), tensors::Get(info[0], "requiresGrad").requires_grad());
 }
 
 Napi::Value SetRequiresGrad(const Napi::CallbackInfo& info) {
-  const at::Tensor& t = TensorHandle::Get(info[0], "setRequiresGrad");
+  const at::Tensor& t = tensors::Get(info[0], "setRequiresGrad");
   t.set_requires_grad(info[1].ToBoolean().Value());
   return info.Env().Undefined();
 }
 
 Napi::Value IsLeaf(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), TensorHandle::Get(info[0], "isLeaf").is_leaf());
+  return Napi::Boolean::New(info.Env(), tensors::Get(info[0], "isLeaf").is_leaf());
 }
 
 Napi::Value SetGradEnabled(const Napi::CallbackInfo& info) {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { native, type OperatorSchema } from '../../src/core/binding.js';
 import { emitScalarOrTensor, emitWrapper, isWrappable, type Wrapper } from './emit.js';
 import { functionName, primaryOverload } from './naming.js';
+import { returnKinds } from './types.js';
 import { isExcludedName, isExcludedOverload, METHODS, NAMESPACES, SCALAR_OR_TENSOR } from './rules.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -66,7 +67,9 @@ function main(): void {
     merged.push(code);
   }
 
-  const refs = wrappers.map((w) => `const ${w.refName} = opRef('${w.schema.name}', '${w.schema.overload}');`);
+  const refs = wrappers.map(
+    (w) => `const ${w.refName} = opRef('${w.schema.name}', '${w.schema.overload}', '${returnKinds(w.schema.returns.map((r) => r.type))}');`,
+  );
   const ops =
     header(`${wrappers.length} wrappers`) +
     `import { callOp, opRef } from '../../core/call.js';\n` +

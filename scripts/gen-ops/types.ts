@@ -58,3 +58,8 @@ const RETURN_TYPES: Record<string, string> = {
 export function returnType(type: string): string | null {
   return RETURN_TYPES[type] ?? null;
 }
+
+/** One letter per return, for callOp: 'T' tensor, 'L' tensor list, 'v' plain value. */
+export function returnKinds(types: readonly string[]): string {
+  return types.map((t) => (t === 'Tensor' || t === 'Tensor?' ? 'T' : t === 'Tensor[]' ? 'L' : 'v')).join('');
+}

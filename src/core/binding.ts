@@ -8,14 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TorchError } from './errors.js';
 
-/** Opaque native tensor handle; only core/ touches it. */
-export interface NativeHandle {
-  dispose(): void;
-  isDisposed(): boolean;
-  shape(): number[];
-  dtype(): string;
-  device(): string;
-}
+/** A slot in the addon's tensor table; only core/ touches it. */
+export type NativeHandle = number;
 
 export type NativeValue = NativeHandle | number | bigint | boolean | string | null | undefined | NativeValue[];
 
@@ -42,6 +36,12 @@ export interface NativeBinding {
   setErrorClass(ctor: new (message: string, details: { op: string; args: string[] }) => Error): void;
   opHandle(name: string, overload: string): number;
   callOp(id: number, args: NativeValue[]): NativeValue;
+  release(handle: NativeHandle): void;
+  shape(handle: NativeHandle): number[];
+  dtype(handle: NativeHandle): string;
+  device(handle: NativeHandle): string;
+  /** Number of tensors held by the table (for leak tests). */
+  liveTensors(): number;
   schemas(): OperatorSchema[];
   fromBuffer(data: ArrayBufferView, shape: number[], dtype: string): NativeHandle;
   toBuffer(handle: NativeHandle): ArrayBufferView;

@@ -35,3 +35,8 @@ export function defaultDevice(): 'cuda' | 'cpu' {
 export function torchVersion(): string {
   return native.version();
 }
+
+/** Number of live native tensors (every Tensor not yet disposed or collected). For leak checks. */
+export function liveTensorCount(): number {
+  return native.liveTensors();
+}

@@ -9,17 +9,22 @@ import type { DType, TensorData } from './dtype.js';
 import { InputError } from './errors.js';
 import { track } from './scope.js';
 
-const detachOp = opRef('aten::detach', '');
-const toDTypeOp = opRef('aten::to', 'dtype');
-const toDeviceOp = opRef('aten::to', 'device');
+const detachOp = opRef('aten::detach', '', 'T');
+const toDTypeOp = opRef('aten::to', 'dtype', 'T');
+const toDeviceOp = opRef('aten::to', 'device', 'T');
+
+/** Frees the native tensor of a Tensor the GC collected without dispose(): the backstop. */
+const backstop = new FinalizationRegistry<NativeHandle>((handle) => native.release(handle));
 
 export class Tensor {
   #handle: NativeHandle | null;
   /** True when exempt from tidy() (set by keep()). */
   kept = false;
 
+  /** Takes ownership of a native tensor slot (core only; users build tensors with tensor() or ops). */
   constructor(handle: NativeHandle) {
     this.#handle = handle;
+    backstop.register(this, handle, this);
     track(this);
   }
 
@@ -39,7 +44,7 @@ export class Tensor {
   }
 
   get shape(): number[] {
-    return this.handle.shape();
+    return native.shape(this.handle);
   }
 
   get ndim(): number {
@@ -51,18 +56,19 @@ export class Tensor {
   }
 
   get dtype(): DType {
-    return this.handle.dtype() as DType;
+    return native.dtype(this.handle) as DType;
   }
 
   /** 'cpu', 'cuda:0', ... */
   get device(): string {
-    return this.handle.device();
+    return native.device(this.handle);
   }
 
   /** Frees the native tensor now. Idempotent. */
   dispose(): void {
     if (this.#handle === null) return;
-    this.#handle.dispose();
+    backstop.unregister(this);
+    native.release(this.#handle);
     this.#handle = null;
   }
 

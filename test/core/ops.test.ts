@@ -117,7 +117,7 @@ test('bad calls raise TorchError naming the op and shapes, and the process survi
 
 test('unknown operators are reported by name', async () => {
   const { callOp, opRef } = await import('../../src/core/index.js');
-  assert.throws(() => callOp(opRef('aten::no_such_op', ''), []), (e: unknown) => e instanceof TorchError && /unknown operator aten::no_such_op/.test(e.message));
+  assert.throws(() => callOp(opRef('aten::no_such_op', '', 'T'), []), (e: unknown) => e instanceof TorchError && /unknown operator aten::no_such_op/.test(e.message));
 });
 
 test('tidy disposes intermediates and keeps results', () => {

@@ -1,0 +1,22 @@
+/** Neural-network building blocks: Module, initialisation, layers. */
+export * from './activation.js';
+export * from './batch-norm.js';
+export * from './conv.js';
+export * from './dropout.js';
+export * from './embedding.js';
+export * from './flatten.js';
+export * from './global-pooling.js';
+export * from './gru.js';
+export * as init from './init.js';
+export * from './layer-norm.js';
+export * from './linear.js';
+export * from './lstm.js';
+export * from './module.js';
+export * from './multihead-attention.js';
+export * from './pooling.js';
+export * from './positional-encoding.js';
+export * from './recurrent-base.js';
+export * from './residual.js';
+export * from './safetensors.js';
+export * from './sequential.js';
+export * from './transformer-encoder.js';
