@@ -137,3 +137,16 @@ test('scalar tensors and item()', () => {
   assert.equal(scalar(2.5).item(), 2.5);
   assert.deepEqual(scalar(3).shape, []);
 });
+
+test('tidy frees every native tensor it does not return', async () => {
+  const { liveTensorCount } = await import('../../src/core/index.js');
+  const before = liveTensorCount();
+  const kept = tidy(() => {
+    const a = tensor([1, 2, 3]);
+    a.mul(2).add(1).exp();
+    return a.sum();
+  });
+  assert.equal(liveTensorCount(), before + 1);
+  kept.dispose();
+  assert.equal(liveTensorCount(), before);
+});
