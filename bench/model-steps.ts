@@ -9,7 +9,7 @@ import { Basset } from '../src/models/basset.js';
 import { DanQ } from '../src/models/danq.js';
 import type { Module } from '../src/nn/index.js';
 import { Adam } from '../src/optim/index.js';
-import { benchLine, medianMs, runPeer } from './timing.js';
+import { benchLine, median, medianMs, runPeer } from './timing.js';
 
 interface ModelCase {
   name: 'basset' | 'danq';
@@ -51,12 +51,22 @@ function strandTimes(c: ModelCase): { train: number; infer: number } {
   return { train, infer: inference };
 }
 
-export function benchModelSteps(threads: number, emit: (line: string) => void): void {
+/** Runs Strand and the peer alternately for `rounds` rounds, so drift in machine load hits both alike. */
+export function benchModelSteps(threads: number, emit: (line: string) => void, rounds = 2): void {
   setNumThreads(threads);
   for (const c of CASES) {
-    const strand = strandTimes(c);
-    const peer = runPeer<{ train_ms: number; infer_ms: number }>(peerScript, [c.name, threads, c.warmup, c.runs]);
-    emit(benchLine(`${c.name}-train-step`, strand.train, peer.train_ms, peer.train_ms / strand.train, 'ms'));
-    emit(benchLine(`${c.name}-inference`, strand.infer, peer.infer_ms, peer.infer_ms / strand.infer, 'ms'));
+    const strand = { train: [] as number[], infer: [] as number[] };
+    const peer = { train: [] as number[], infer: [] as number[] };
+    for (let r = 0; r < rounds; r++) {
+      const p = runPeer<{ train_ms: number; infer_ms: number }>(peerScript, [c.name, threads, c.warmup, c.runs]);
+      peer.train.push(p.train_ms);
+      peer.infer.push(p.infer_ms);
+      const s = strandTimes(c);
+      strand.train.push(s.train);
+      strand.infer.push(s.infer);
+    }
+    const [st, pt, si, pi] = [strand.train, peer.train, strand.infer, peer.infer].map(median) as [number, number, number, number];
+    emit(benchLine(`${c.name}-train-step`, st, pt, pt / st, 'ms'));
+    emit(benchLine(`${c.name}-inference`, si, pi, pi / si, 'ms'));
   }
 }

@@ -6,10 +6,11 @@
  * - train / eval switching reaches every descendant, and eval mode is deterministic;
  * - state dict round trip: a second, differently initialised instance loaded from the
  *   first's state dict gives the same outputs;
- * - parameters and buffers survive a forward pass inside tidy().
+ * - parameters and buffers survive a forward pass inside tidy(), and a training step
+ *   inside tidy() leaves no tensor behind.
  */
 import assert from 'node:assert/strict';
-import { isFloatingDType, manualSeed, noGrad, tidy, type DType, type Tensor } from '../../src/core/index.js';
+import { isFloatingDType, liveTensorCount, manualSeed, noGrad, tidy, type DType, type Tensor } from '../../src/core/index.js';
 import * as ops from '../../src/ops/index.js';
 import type { Module } from '../../src/nn/index.js';
 
@@ -164,4 +165,21 @@ export function checkStateDictRoundTrip(c: LayerCase): void {
   source.dispose();
   target.dispose();
   for (const t of [...target.parameters(), ...target.namedBuffers().values()]) assert.ok(t.isDisposed);
+}
+
+/** A forward and backward pass inside tidy() leaves no live tensor behind (gradients live in libtorch). */
+export function checkNoLeaks(c: LayerCase): void {
+  const module = c.make();
+  manualSeed(31);
+  const inputs = c.inputs('float32');
+  const before = liveTensorCount();
+  for (let step = 0; step < 2; step++) {
+    tidy(() => {
+      const out = c.run(module, inputs);
+      if (module.parameters().length > 0 || inputs.some((x) => x.requiresGrad)) out.sum().backward();
+    });
+  }
+  assert.equal(liveTensorCount(), before, `${c.name}: tensors left after two steps in tidy()`);
+  module.dispose();
+  for (const x of inputs) x.dispose();
 }

@@ -38,7 +38,15 @@ import {
   TransformerEncoderLayer,
   type TensorModule,
 } from '../../src/nn/index.js';
-import { checkFloat64Conversion, checkGradients, checkStateDictRoundTrip, checkTrainEval, layerCase, type LayerCase } from './conformance.js';
+import {
+  checkFloat64Conversion,
+  checkGradients,
+  checkNoLeaks,
+  checkStateDictRoundTrip,
+  checkTrainEval,
+  layerCase,
+  type LayerCase,
+} from './conformance.js';
 
 const randn = (shape: number[], dtype: DType): Tensor => ops.randn(shape, { dtype });
 const flat = (...ts: Tensor[]): Tensor => ops.cat(ts.map((t) => t.reshape([-1])));
@@ -166,6 +174,7 @@ for (const c of cases) {
     test('converts to float64', () => checkFloat64Conversion(c));
     test('train / eval switching', () => checkTrainEval(c));
     test('state dict round trip', () => checkStateDictRoundTrip(c));
+    test('no tensors left behind by tidy()', () => checkNoLeaks(c));
   });
 }
 
