@@ -35,7 +35,7 @@ function strandTimes(c: ModelCase): { train: number; infer: number } {
   const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
   const trainStep = () =>
     tidy(() => {
-      optimizer.zeroGrad();
+      optimizer.zeroGrad({ setToNone: false }); // as the peer: zero_grad() in PyTorch 1.13 zeroes in place
       const loss = ops.binaryCrossEntropyWithLogits(model.forward(x), y, { reduction: 1 });
       loss.backward();
       optimizer.step();

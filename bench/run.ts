@@ -1,11 +1,11 @@
 /**
  * `make bench`: every benchmark, Strand vs its peer in the same run with the same thread
- * count (STRAND_BENCH_THREADS, default: all cores). Prints `BENCH ...` lines.
+ * count (STRAND_BENCH_THREADS, default: libtorch's own default on this machine, which both
+ * sides would use untouched). Prints `BENCH ...` lines.
  */
-import { availableParallelism } from 'node:os';
-import { torchVersion } from '../src/index.js';
+import { getNumThreads, torchVersion } from '../src/index.js';
 import { benchModelSteps } from './model-steps.js';
 
-const threads = Number(process.env.STRAND_BENCH_THREADS ?? availableParallelism());
+const threads = Number(process.env.STRAND_BENCH_THREADS ?? getNumThreads());
 console.log(`# strand bench: libtorch ${torchVersion()}, ${threads} thread(s), batch 64`);
 benchModelSteps(threads, (line) => console.log(line));
