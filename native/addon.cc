@@ -18,7 +18,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitOps(env, exports);
   InitBuffers(env, exports);
   InitRuntime(env, exports);
-  exports.Set("setErrorClass", Napi::Function::New(env, Guard<SetErrorClassEntry>, "setErrorClass"));
+  Export<SetErrorClassEntry>(env, exports, "setErrorClass");
   return exports;
 }
 

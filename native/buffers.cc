@@ -102,9 +102,9 @@ Napi::Value Item(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitBuffers(Napi::Env env, Napi::Object exports) {
-  exports.Set("fromBuffer", Napi::Function::New(env, Guard<FromBuffer>, "fromBuffer"));
-  exports.Set("toBuffer", Napi::Function::New(env, Guard<ToBuffer>, "toBuffer"));
-  exports.Set("item", Napi::Function::New(env, Guard<Item>, "item"));
+  Export<FromBuffer>(env, exports, "fromBuffer");
+  Export<ToBuffer>(env, exports, "toBuffer");
+  Export<Item>(env, exports, "item");
 }
 
 }  // namespace strand

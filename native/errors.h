@@ -31,4 +31,10 @@ Napi::Value Guard(const Napi::CallbackInfo& info) {
   }
 }
 
+// Adds entry point F to `exports` as `name`, inside the catch boundary.
+template <Entry F>
+void Export(Napi::Env env, Napi::Object exports, const char* name) {
+  exports.Set(name, Napi::Function::New(env, Guard<F>, name));
+}
+
 }  // namespace strand

@@ -170,9 +170,9 @@ Napi::Value Schemas(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitOps(Napi::Env env, Napi::Object exports) {
-  exports.Set("opHandle", Napi::Function::New(env, Guard<OpHandle>, "opHandle"));
-  exports.Set("callOp", Napi::Function::New(env, Guard<CallOp>, "callOp"));
-  exports.Set("schemas", Napi::Function::New(env, Guard<Schemas>, "schemas"));
+  Export<OpHandle>(env, exports, "opHandle");
+  Export<CallOp>(env, exports, "callOp");
+  Export<Schemas>(env, exports, "schemas");
 }
 
 }  // namespace strand

@@ -107,25 +107,21 @@ Napi::Value Version(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitRuntime(Napi::Env env, Napi::Object exports) {
-  struct Entry { const char* name; strand::Entry fn; };
-  const Entry entries[] = {
-      {"backward", Guard<Backward>},
-      {"grad", Guard<Grad>},
-      {"setGrad", Guard<SetGrad>},
-      {"requiresGrad", Guard<RequiresGrad>},
-      {"setRequiresGrad", Guard<SetRequiresGrad>},
-      {"isLeaf", Guard<IsLeaf>},
-      {"setGradEnabled", Guard<SetGradEnabled>},
-      {"isGradEnabled", Guard<IsGradEnabled>},
-      {"enterInferenceMode", Guard<EnterInferenceMode>},
-      {"exitInferenceMode", Guard<ExitInferenceMode>},
-      {"setNumThreads", Guard<SetNumThreads>},
-      {"getNumThreads", Guard<GetNumThreads>},
-      {"manualSeed", Guard<ManualSeed>},
-      {"cudaDeviceCount", Guard<CudaDeviceCount>},
-      {"version", Guard<Version>},
-  };
-  for (const Entry& e : entries) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
+  Export<Backward>(env, exports, "backward");
+  Export<Grad>(env, exports, "grad");
+  Export<SetGrad>(env, exports, "setGrad");
+  Export<RequiresGrad>(env, exports, "requiresGrad");
+  Export<SetRequiresGrad>(env, exports, "setRequiresGrad");
+  Export<IsLeaf>(env, exports, "isLeaf");
+  Export<SetGradEnabled>(env, exports, "setGradEnabled");
+  Export<IsGradEnabled>(env, exports, "isGradEnabled");
+  Export<EnterInferenceMode>(env, exports, "enterInferenceMode");
+  Export<ExitInferenceMode>(env, exports, "exitInferenceMode");
+  Export<SetNumThreads>(env, exports, "setNumThreads");
+  Export<GetNumThreads>(env, exports, "getNumThreads");
+  Export<ManualSeed>(env, exports, "manualSeed");
+  Export<CudaDeviceCount>(env, exports, "cudaDeviceCount");
+  Export<Version>(env, exports, "version");
 }
 
 }  // namespace strand

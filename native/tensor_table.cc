@@ -98,11 +98,11 @@ const at::Tensor& Get(const Napi::Value& value, const char* what) {
 }
 
 void Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("release", Napi::Function::New(env, Guard<Release>, "release"));
-  exports.Set("shape", Napi::Function::New(env, Guard<Shape>, "shape"));
-  exports.Set("dtype", Napi::Function::New(env, Guard<DType>, "dtype"));
-  exports.Set("device", Napi::Function::New(env, Guard<Device>, "device"));
-  exports.Set("liveTensors", Napi::Function::New(env, Guard<LiveTensors>, "liveTensors"));
+  Export<Release>(env, exports, "release");
+  Export<Shape>(env, exports, "shape");
+  Export<DType>(env, exports, "dtype");
+  Export<Device>(env, exports, "device");
+  Export<LiveTensors>(env, exports, "liveTensors");
 }
 
 }  // namespace tensors
