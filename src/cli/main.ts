@@ -37,7 +37,7 @@ program
   .option('--threads <n>', 'libtorch threads', positiveInt)
   .action(async (options: { seed: number; epochs: number; threads?: number }) => {
     const { runPlantedMotifDemo } = await import('../train/planted-motif-demo.js');
-    const result = runPlantedMotifDemo({
+    const result = await runPlantedMotifDemo({
       ...options,
       log: (line) => process.stdout.write(`${line}\n`),
     });

@@ -1,0 +1,18 @@
+/** What training and evaluation consume: mini-batches of tensors, epoch by epoch. */
+import type { Tensor } from '../core/index.js';
+
+/** One mini-batch: the model's inputs (forward(...inputs)) and the targets. The consumer disposes them. */
+export interface Batch {
+  inputs: readonly Tensor[];
+  targets: Tensor;
+}
+
+/** A data set split into batches: a seeded order per epoch, resumable mid-epoch. */
+export interface BatchSource {
+  /** Batches in one epoch. */
+  readonly batchesPerEpoch: number;
+  /** Examples in one epoch. */
+  readonly size: number;
+  /** Batches of epoch `epoch` (0-based) in their order for that epoch, starting at batch `from`. */
+  batches(epoch: number, from: number): AsyncIterable<Batch> | Iterable<Batch>;
+}

@@ -1,0 +1,197 @@
+/**
+ * fit(): the training loop. Model, loss, optimizer, data and evaluation are arguments;
+ * everything else (progress display, logs, reports) hangs on the `onEvent` callback.
+ *
+ * Reproducible and resumable: libtorch's generator is re-seeded from (seed, step) before
+ * every step and the data order is a function of (seed, epoch), so a run resumed from a
+ * checkpoint (written every `checkpointEvery` steps and at every epoch end, atomically)
+ * continues exactly as the uninterrupted run would have.
+ */
+import { existsSync } from 'node:fs';
+import { InputError, manualSeed, tidy, type Tensor } from '../core/index.js';
+import type { BatchSource } from '../data/batch.js';
+import type { Module } from '../nn/index.js';
+import { saveModuleWeights } from '../nn/safetensors.js';
+import { clipGradNorm, type LrSchedule, type Optimizer } from '../optim/index.js';
+import { loadCheckpoint, saveCheckpoint, type TrainerProgress } from './checkpoint.js';
+
+/** Which way the monitored metric improves, and how long to wait for it. */
+export interface Monitor {
+  /** A key of evaluate()'s result, e.g. 'auroc' or 'loss'. */
+  metric: string;
+  mode: 'max' | 'min';
+  /** Stop after this many epochs without improvement. Default: never stop early. */
+  patience?: number;
+  /** Smallest change that counts as an improvement. Default 0. */
+  minDelta?: number;
+}
+
+export type FitEvent =
+  | { type: 'resume'; epoch: number; step: number; path: string }
+  | { type: 'epoch-start'; epoch: number; epochs: number; batches: number; from: number }
+  | { type: 'step'; epoch: number; step: number; batches: number; loss: number; lr: number }
+  | { type: 'epoch-end'; record: Record<string, number>; improved: boolean }
+  | { type: 'checkpoint'; path: string; epoch: number; step: number }
+  | { type: 'early-stop'; epoch: number; metric: string; best: number };
+
+export interface FitOptions<O = unknown> {
+  model: Module;
+  /** Runs the model on a batch's inputs. */
+  forward: (inputs: readonly Tensor[]) => O;
+  /** Scalar loss of the outputs against the targets. */
+  loss: (outputs: O, targets: Tensor) => Tensor;
+  optimizer: Optimizer;
+  /** Learning-rate schedule, stepped after every optimizer step ('step', default) or once per epoch with the monitored metric ('epoch'). */
+  schedule?: LrSchedule;
+  scheduleOn?: 'step' | 'epoch';
+  train: BatchSource;
+  /** Validation metrics, called after every epoch (model in eval mode). */
+  evaluate?: () => Promise<Record<string, number>> | Record<string, number>;
+  epochs: number;
+  seed: number;
+  monitor?: Monitor;
+  /** Where the last checkpoint goes (and is resumed from). */
+  checkpointPath?: string;
+  /** Where the best model's weights go (safetensors), judged by `monitor` (the last epoch's when no monitor). */
+  bestWeightsPath?: string;
+  /** Also checkpoint every N optimizer steps within an epoch. Default: only at epoch ends. */
+  checkpointEvery?: number;
+  /** Continue from checkpointPath when it exists. */
+  resume?: boolean;
+  /** Clip the global gradient 2-norm to this value before each step. */
+  clipGradNorm?: number;
+  onEvent?: (event: FitEvent) => void;
+}
+
+export interface FitResult {
+  /** One record per epoch: epoch, train_loss, lr, seconds and val_<metric> for each evaluate() metric. */
+  history: Record<string, number>[];
+  best: { value: number; epoch: number } | null;
+  stoppedEarly: boolean;
+}
+
+/** libtorch seed for a step: a mix of the run seed and the step number. */
+function stepSeed(seed: number, step: number): number {
+  let h = (seed ^ 0x9e3779b9) >>> 0;
+  h = Math.imul(h ^ (step + 0x7f4a7c15), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function checkOptions(o: FitOptions<unknown>): void {
+  if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new InputError(`expected epochs to be a positive integer, got ${o.epochs}`);
+  if (!Number.isInteger(o.seed) || o.seed < 0) throw new InputError(`expected seed to be a non-negative integer, got ${o.seed}`);
+  if (o.train.batchesPerEpoch < 1) throw new InputError('expected at least one training batch per epoch, got none');
+  if (o.checkpointEvery !== undefined && (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 1)) {
+    throw new InputError(`expected checkpointEvery to be a positive integer, got ${o.checkpointEvery}`);
+  }
+  if (o.monitor !== undefined && o.evaluate === undefined) {
+    throw new InputError(`monitoring '${o.monitor.metric}' needs an evaluate() function for validation metrics`);
+  }
+  if (o.resume && o.checkpointPath === undefined) throw new InputError('resume needs a checkpointPath');
+}
+
+function freshProgress(): TrainerProgress {
+  return { epoch: 0, stepInEpoch: 0, globalStep: 0, epochLossSum: 0, epochExamples: 0, best: null, epochsWithoutImprovement: 0, history: [] };
+}
+
+export async function fit<O>(options: FitOptions<O>): Promise<FitResult> {
+  checkOptions(options as FitOptions<unknown>);
+  const { model, optimizer, schedule, train, epochs, seed, monitor, onEvent = () => {} } = options;
+  const parts = { model, optimizer, schedule };
+  let progress = freshProgress();
+  if (options.resume && options.checkpointPath !== undefined && existsSync(options.checkpointPath)) {
+    progress = loadCheckpoint(options.checkpointPath, parts);
+    onEvent({ type: 'resume', epoch: progress.epoch, step: progress.stepInEpoch, path: options.checkpointPath });
+  }
+  const checkpoint = () => {
+    if (options.checkpointPath === undefined) return;
+    saveCheckpoint(options.checkpointPath, parts, progress);
+    onEvent({ type: 'checkpoint', path: options.checkpointPath, epoch: progress.epoch, step: progress.stepInEpoch });
+  };
+  const lr = () => optimizer.paramGroups[0]!.lr;
+  const patienceExhausted = () => monitor?.patience !== undefined && progress.epochsWithoutImprovement >= monitor.patience;
+  let stoppedEarly = progress.epoch > 0 && patienceExhausted();
+
+  while (progress.epoch < epochs && !stoppedEarly) {
+    const epoch = progress.epoch;
+    const started = Date.now();
+    const batches = train.batchesPerEpoch;
+    onEvent({ type: 'epoch-start', epoch: epoch + 1, epochs, batches, from: progress.stepInEpoch });
+    model.train();
+    for await (const batch of train.batches(epoch, progress.stepInEpoch)) {
+      manualSeed(stepSeed(seed, progress.globalStep));
+      const { loss, examples } = tidy(() => {
+        try {
+          optimizer.zeroGrad();
+          const value = options.loss(options.forward(batch.inputs), batch.targets);
+          const scalar = value.item();
+          if (!Number.isFinite(scalar)) return { loss: scalar, examples: 0 };
+          value.backward();
+          if (options.clipGradNorm !== undefined) clipGradNorm(model.parameters(), options.clipGradNorm);
+          optimizer.step();
+          return { loss: scalar, examples: batch.targets.shape[0] ?? 1 };
+        } finally {
+          for (const t of batch.inputs) t.dispose();
+          batch.targets.dispose();
+        }
+      });
+      if (!Number.isFinite(loss)) {
+        throw new InputError(
+          `training loss became ${loss} at epoch ${epoch + 1}, batch ${progress.stepInEpoch + 1}; ` +
+            'lower the learning rate, clip gradients (clipGradNorm), or check the data for NaN/inf',
+        );
+      }
+      if (schedule !== undefined && options.scheduleOn !== 'epoch') schedule.step();
+      progress.stepInEpoch++;
+      progress.globalStep++;
+      progress.epochLossSum += loss * examples;
+      progress.epochExamples += examples;
+      onEvent({ type: 'step', epoch: epoch + 1, step: progress.stepInEpoch, batches, loss, lr: lr() });
+      if (options.checkpointEvery !== undefined && progress.globalStep % options.checkpointEvery === 0 && progress.stepInEpoch < batches) {
+        checkpoint();
+      }
+    }
+
+    model.eval();
+    const metrics = options.evaluate ? await options.evaluate() : {};
+    const record: Record<string, number> = {
+      epoch: epoch + 1,
+      train_loss: progress.epochExamples > 0 ? progress.epochLossSum / progress.epochExamples : Number.NaN,
+      lr: lr(),
+      seconds: (Date.now() - started) / 1000,
+    };
+    for (const [k, v] of Object.entries(metrics)) record[`val_${k}`] = v;
+
+    let improved = true;
+    if (monitor !== undefined) {
+      const value = metrics[monitor.metric];
+      if (value === undefined) {
+        throw new InputError(`monitored metric '${monitor.metric}' is not among the validation metrics (${Object.keys(metrics).join(', ')})`);
+      }
+      const delta = monitor.minDelta ?? 0;
+      const best = progress.best?.value;
+      improved = best === undefined || (monitor.mode === 'max' ? value > best + delta : value < best - delta);
+      if (Number.isNaN(value)) improved = false;
+      if (improved) progress.best = { value, epoch: epoch + 1 };
+      progress.epochsWithoutImprovement = improved ? 0 : progress.epochsWithoutImprovement + 1;
+      if (schedule !== undefined && options.scheduleOn === 'epoch') schedule.step(value);
+    } else if (schedule !== undefined && options.scheduleOn === 'epoch') {
+      schedule.step();
+    }
+    if (improved && options.bestWeightsPath !== undefined) saveModuleWeights(options.bestWeightsPath, model);
+
+    progress.history.push(record);
+    progress.epoch++;
+    progress.stepInEpoch = 0;
+    progress.epochLossSum = 0;
+    progress.epochExamples = 0;
+    onEvent({ type: 'epoch-end', record, improved });
+    if (patienceExhausted() && progress.epoch < epochs) {
+      stoppedEarly = true;
+      onEvent({ type: 'early-stop', epoch: epoch + 1, metric: monitor?.metric ?? "", best: progress.best?.value ?? Number.NaN });
+    }
+    checkpoint();
+  }
+  return { history: progress.history, best: progress.best, stoppedEarly };
+}
