@@ -22,11 +22,19 @@ export class TorchError extends StrandError {
   }
 }
 
-/** A configuration value is wrong; `path` is the dotted field path, e.g. `model.layers.0.kernel`. */
+/**
+ * A configuration value is wrong; `path` is the dotted field path, e.g. `model.layers.0.kernel`.
+ * With `file` (and `line`), the message starts with where the value was written.
+ */
 export class ConfigError extends StrandError {
   readonly code = 'config' as const;
-  constructor(readonly path: string, problem: string, options?: { cause?: unknown }) {
-    super(path ? `${path}: ${problem}` : problem, options);
+  readonly file: string | undefined;
+  readonly line: number | undefined;
+  constructor(readonly path: string, problem: string, options: { cause?: unknown; file?: string; line?: number } = {}) {
+    const where = [options.file, options.line === undefined ? undefined : `line ${options.line}`, path || undefined].filter(Boolean);
+    super(where.length > 0 ? `${where.join(': ')}: ${problem}` : problem, { cause: options.cause });
+    this.file = options.file;
+    this.line = options.line;
   }
 }
 
