@@ -1,0 +1,79 @@
+/**
+ * Training progress on the terminal: a bar with loss, rate and ETA on a TTY; plain lines
+ * (every 10% of an epoch, and each epoch's summary) when output is a file or a pipe.
+ */
+import cliProgress from 'cli-progress';
+import type { FitEvent } from '../train/fit.js';
+
+export interface ProgressOptions {
+  stream?: NodeJS.WriteStream;
+  /** Force plain lines even on a TTY. */
+  plain?: boolean;
+}
+
+function formatRecord(record: Record<string, number>): string {
+  return Object.entries(record)
+    .filter(([k]) => k !== 'epoch')
+    .map(([k, v]) => `${k} ${k === 'lr' ? v.toPrecision(3) : k === 'seconds' ? v.toFixed(1) : v.toFixed(4)}`)
+    .join('  ');
+}
+
+/** An onEvent handler for fit() that reports progress on `stream` (default stderr). */
+export function progressReporter(options: ProgressOptions = {}): (event: FitEvent) => void {
+  const stream = options.stream ?? process.stderr;
+  const tty = stream.isTTY === true && options.plain !== true;
+  let bar: cliProgress.SingleBar | null = null;
+  let epochStart = 0;
+  let startStep = 0;
+  let lastReported = 0;
+  const line = (text: string) => stream.write(`${text}\n`);
+
+  return (event) => {
+    switch (event.type) {
+      case 'resume':
+        line(`resuming from ${event.path}: epoch ${event.epoch + 1}, batch ${event.step + 1}`);
+        break;
+      case 'epoch-start':
+        epochStart = Date.now();
+        startStep = event.from;
+        lastReported = event.from;
+        if (tty) {
+          bar = new cliProgress.SingleBar(
+            {
+              stream,
+              format: `epoch ${event.epoch}/${event.epochs} {bar} {value}/{total} batches  loss {loss}  {rate} batch/s  ETA {eta_formatted}`,
+              barsize: 24,
+              hideCursor: true,
+              clearOnComplete: true,
+              etaBuffer: 50,
+            },
+            cliProgress.Presets.shades_classic,
+          );
+          bar.start(event.batches, event.from, { loss: '-', rate: '-' });
+        }
+        break;
+      case 'step': {
+        const seconds = (Date.now() - epochStart) / 1000;
+        const rate = seconds > 0 ? (event.step - startStep) / seconds : 0;
+        if (bar) {
+          bar.update(event.step, { loss: event.loss.toFixed(4), rate: rate.toFixed(1) });
+        } else if (event.step === event.batches || event.step - lastReported >= Math.max(1, Math.ceil(event.batches / 10))) {
+          lastReported = event.step;
+          const eta = rate > 0 ? (event.batches - event.step) / rate : 0;
+          line(`epoch ${event.epoch} batch ${event.step}/${event.batches}  loss ${event.loss.toFixed(4)}  ${rate.toFixed(1)} batch/s  ETA ${eta.toFixed(0)} s`);
+        }
+        break;
+      }
+      case 'epoch-end':
+        bar?.stop();
+        bar = null;
+        line(`epoch ${event.record.epoch}  ${formatRecord(event.record)}${event.improved ? '  *' : ''}`);
+        break;
+      case 'early-stop':
+        line(`early stop after epoch ${event.epoch}: ${event.metric} has not improved (best ${event.best.toFixed(4)})`);
+        break;
+      case 'checkpoint':
+        break;
+    }
+  };
+}
