@@ -53,19 +53,4 @@ export function oneHot(seqs: readonly string[], options: OneHotOptions = {}): Te
   return tensor(out, [seqs.length, 4, L]);
 }
 
-const COMPLEMENT: Record<string, string> = {
-  A: 'T', C: 'G', G: 'C', T: 'A', N: 'N', a: 't', c: 'g', g: 'c', t: 'a', n: 'n',
-  R: 'Y', Y: 'R', S: 'S', W: 'W', K: 'M', M: 'K', B: 'V', V: 'B', D: 'H', H: 'D',
-  r: 'y', y: 'r', s: 's', w: 'w', k: 'm', m: 'k', b: 'v', v: 'b', d: 'h', h: 'd',
-};
-
-/** Reverse complement of a DNA string (case and IUPAC codes preserved). */
-export function reverseComplement(seq: string): string {
-  let out = '';
-  for (let i = seq.length - 1; i >= 0; i--) {
-    const c = COMPLEMENT[seq[i]!];
-    if (c === undefined) throw new InputError(`invalid DNA character '${seq[i]}' at position ${i + 1}`);
-    out += c;
-  }
-  return out;
-}
+export { reverseComplement } from './reverse-complement.js';
