@@ -2,3 +2,4 @@ export * from './core/index.js';
 export * as ops from './ops/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export * as models from './models/index.js';

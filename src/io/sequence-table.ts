@@ -1,0 +1,81 @@
+/**
+ * Labelled sequences in a delimited text table (CSV, TSV, plain or gzip): one row a
+ * sequence, one or more label columns. Covers headed tables (`seq,label` or DeepBind's
+ * `FoldID EventID seq Bound`) and headerless ones addressed by column number (the UCI
+ * splice file: `class, id, sequence`).
+ */
+import { FormatError, InputError } from '../core/errors.js';
+import { quote } from './fields.js';
+import { readTextLines } from './text-lines.js';
+
+/** A column by header name, or by 0-based number (required without a header). */
+export type ColumnRef = string | number;
+
+export interface SequenceTableOptions {
+  /** Field separator. Default: tab when the first line has a tab, else comma. */
+  delimiter?: ',' | '\t';
+  /** The first line names the columns. Default true. */
+  header?: boolean;
+  sequenceColumn: ColumnRef;
+  labelColumns: readonly ColumnRef[];
+  idColumn?: ColumnRef;
+}
+
+export interface SequenceTable {
+  ids: string[];
+  sequences: string[];
+  /** labels[i][j]: the raw text of label column j in row i (trimmed). */
+  labels: string[][];
+  /** Names of the label columns (header names, or `column <n>`). */
+  labelNames: string[];
+}
+
+function resolveColumn(ref: ColumnRef, names: readonly string[] | null, path: string, what: string): number {
+  if (typeof ref === 'number') {
+    if (!Number.isInteger(ref) || ref < 0) throw new InputError(`${what}: expected a column name or a 0-based column number, got ${ref}`);
+    return ref;
+  }
+  if (names === null) throw new InputError(`${what}: '${ref}' names a column, but ${path} is read without a header; give a column number`);
+  const i = names.indexOf(ref);
+  if (i < 0) {
+    throw new FormatError(path, 1, what, `no column named ${quote(ref)}; columns are ${names.map(quote).join(', ')}`);
+  }
+  return i;
+}
+
+/** Reads every row of a sequence table; a short row or empty sequence is a FormatError naming file, line and column. */
+export async function readSequenceTable(path: string, options: SequenceTableOptions): Promise<SequenceTable> {
+  const { header = true } = options;
+  if (options.labelColumns.length === 0) throw new InputError('expected at least one label column');
+  const table: SequenceTable = { ids: [], sequences: [], labels: [], labelNames: [] };
+  let delimiter = options.delimiter;
+  let names: string[] | null = null;
+  let seqCol = -1;
+  let labelCols: number[] = [];
+  let idCol = -1;
+  let width = 0;
+  for await (const { text, line } of readTextLines(path)) {
+    if (text.trim() === '') continue;
+    delimiter ??= text.includes('\t') ? '\t' : ',';
+    const fields = text.split(delimiter).map((f) => f.trim());
+    if (seqCol < 0) {
+      names = header ? fields : null;
+      seqCol = resolveColumn(options.sequenceColumn, names, path, 'sequenceColumn');
+      labelCols = options.labelColumns.map((c, j) => resolveColumn(c, names, path, `labelColumns.${j}`));
+      idCol = options.idColumn === undefined ? -1 : resolveColumn(options.idColumn, names, path, 'idColumn');
+      width = Math.max(seqCol, idCol, ...labelCols) + 1;
+      table.labelNames = labelCols.map((c) => names?.[c] ?? `column ${c}`);
+      if (header) continue;
+    }
+    if (fields.length < width) {
+      throw new FormatError(path, line, undefined, `expected at least ${width} ${delimiter === '\t' ? 'tab' : 'comma'}-separated fields, got ${fields.length}`);
+    }
+    const sequence = fields[seqCol]!;
+    if (sequence === '') throw new FormatError(path, line, names?.[seqCol] ?? `column ${seqCol}`, 'empty sequence');
+    table.sequences.push(sequence);
+    table.ids.push(idCol >= 0 ? fields[idCol]! : `row${table.ids.length + 1}`);
+    table.labels.push(labelCols.map((c) => fields[c]!));
+  }
+  if (table.sequences.length === 0) throw new FormatError(path, undefined, undefined, 'no sequences found');
+  return table;
+}
