@@ -16,16 +16,18 @@ for (const [channel, bases] of ['Aa', 'Cc', 'Gg', 'TtUu'].entries()) {
 for (const base of 'NRYSWKMBDHVnryswkmbdhv') CHANNEL[base.charCodeAt(0)] = -1;
 
 const AMBIGUOUS = -1;
-/** OFFSET[byte]: channel * L for bases (for the window length `offsetLength`), else CHANNEL[byte]. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/**
+ * OFFSET[byte]: channel * L for A/C/G/T (for the window length L it was last filled for),
+ * else CHANNEL[byte] (negative). A module constant: the JIT compiles lookups into it tightly.
+ */
 const OFFSET = new Int32Array(256);
 let offsetLength = -1;
 
-function offsetsFor(L: number): Int32Array {
-  if (L !== offsetLength) {
-    for (let b = 0; b < 256; b++) OFFSET[b] = CHANNEL[b]! >= 0 ? CHANNEL[b]! * L : CHANNEL[b]!;
-    offsetLength = L;
-  }
-  return OFFSET;
+function fillOffsets(L: number): void {
+  if (L === offsetLength) return;
+  for (let b = 0; b < 256; b++) OFFSET[b] = CHANNEL[b]! >= 0 ? CHANNEL[b]! * L : CHANNEL[b]!;
+  offsetLength = L;
 }
 
 /**
@@ -45,26 +47,66 @@ export function oneHotBytes(bytes: Uint8Array, windowLength: number, out: Float3
   if (!Number.isSafeInteger(offset) || offset < 0 || out.length - offset < windows * 4 * L) {
     throw new InputError(`output too small: ${windows} windows of [4, ${L}] from offset ${offset} need ${offset + windows * 4 * L} floats, got ${out.length}`);
   }
-  // Zero the output, then one write per base (four for the rare ambiguity codes).
+  // Zero the output, then one write per base (four for the rare ambiguity codes). When the
+  // bytes are 4-byte aligned and L is a multiple of 4, bases are read four at a time
+  // (about twice as fast; byte order checked once, at load).
   out.fill(0, offset, offset + windows * 4 * L);
-  const offsets = offsetsFor(L);
-  for (let w = 0; w < windows; w++) {
-    const src = w * L;
+  fillOffsets(L);
+  const words = LITTLE_ENDIAN && bytes.byteOffset % 4 === 0 && L % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4) : undefined;
+  const slow = (w: number, i: number): void => {
+    const code = bytes[w * L + i]!;
+    const d = OFFSET[code]!;
     const o = offset + w * 4 * L;
-    for (let i = 0; i < L; i++) {
-      const d = offsets[bytes[src + i]!]!;
-      if (d >= 0) out[o + d + i] = 1;
-      else if (d === AMBIGUOUS) {
-        if (unknown !== 0) {
-          out[o + i] = unknown;
-          out[o + L + i] = unknown;
-          out[o + 2 * L + i] = unknown;
-          out[o + 3 * L + i] = unknown;
-        }
-      } else throw invalidByte(bytes[src + i]!, w, i);
+    if (d >= 0) out[o + d + i] = 1;
+    else if (d !== AMBIGUOUS) throw invalidByte(code, w, i);
+    else if (unknown !== 0) for (let c = 0; c < 4; c++) out[o + c * L + i] = unknown;
+  };
+  for (let w = 0; w < windows; w++) {
+    const o = offset + w * 4 * L;
+    if (words !== undefined) {
+      const n = L / 4;
+      for (let k = encodeWords(words, (w * L) / 4, n, out, o, 0); k < n; k = encodeWords(words, (w * L) / 4, n, out, o, k + 1)) {
+        for (let j = 0; j < 4; j++) slow(w, 4 * k + j);
+      }
+    } else {
+      for (let i = encodeBytes(bytes, w * L, L, out, o, 0); i < L; i = encodeBytes(bytes, w * L, L, out, o, i + 1)) slow(w, i);
     }
   }
   return windows;
+}
+
+/**
+ * Hot loop: sets the 1 of each A/C/G/T of one window from base `from` on; returns the
+ * position of the first other byte, or L.
+ */
+function encodeBytes(bytes: Uint8Array, src: number, L: number, out: Float32Array, o: number, from: number): number {
+  for (let i = from; i < L; i++) {
+    const d = OFFSET[bytes[src + i]!]!;
+    if (d < 0) return i;
+    out[o + d + i] = 1;
+  }
+  return L;
+}
+
+/**
+ * Hot loop, four bases per load (little-endian words): sets the 1 of each base of words
+ * [from, n) of one window; returns the first word holding a byte other than A/C/G/T, or n.
+ */
+function encodeWords(words: Uint32Array, src: number, n: number, out: Float32Array, o: number, from: number): number {
+  for (let k = from; k < n; k++) {
+    const v = words[src + k]!;
+    const d0 = OFFSET[v & 255]!;
+    const d1 = OFFSET[(v >>> 8) & 255]!;
+    const d2 = OFFSET[(v >>> 16) & 255]!;
+    const d3 = OFFSET[v >>> 24]!;
+    if ((d0 | d1 | d2 | d3) < 0) return k;
+    const i = o + 4 * k;
+    out[i + d0] = 1;
+    out[i + 1 + d1] = 1;
+    out[i + 2 + d2] = 1;
+    out[i + 3 + d3] = 1;
+  }
+  return n;
 }
 
 function invalidByte(code: number, window: number, position: number): InputError {

@@ -28,6 +28,9 @@ export interface SequenceTable {
   labels: string[][];
   /** Names of the label columns (header names, or `column <n>`). */
   labelNames: string[];
+  /** 1-based line of each row in the (decompressed) file, for error messages. */
+  lines: number[];
+  path: string;
 }
 
 function resolveColumn(ref: ColumnRef, names: readonly string[] | null, path: string, what: string): number {
@@ -47,7 +50,7 @@ function resolveColumn(ref: ColumnRef, names: readonly string[] | null, path: st
 export async function readSequenceTable(path: string, options: SequenceTableOptions): Promise<SequenceTable> {
   const { header = true } = options;
   if (options.labelColumns.length === 0) throw new InputError('expected at least one label column');
-  const table: SequenceTable = { ids: [], sequences: [], labels: [], labelNames: [] };
+  const table: SequenceTable = { ids: [], sequences: [], labels: [], labelNames: [], lines: [], path };
   let delimiter = options.delimiter;
   let names: string[] | null = null;
   let seqCol = -1;
@@ -75,6 +78,7 @@ export async function readSequenceTable(path: string, options: SequenceTableOpti
     table.sequences.push(sequence);
     table.ids.push(idCol >= 0 ? fields[idCol]! : `row${table.ids.length + 1}`);
     table.labels.push(labelCols.map((c) => fields[c]!));
+    table.lines.push(line);
   }
   if (table.sequences.length === 0) throw new FormatError(path, undefined, undefined, 'no sequences found');
   return table;

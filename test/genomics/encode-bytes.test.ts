@@ -58,9 +58,15 @@ result = lut[codes].reshape(5, 200, 4).transpose(0, 2, 1).ravel().tolist()
       ['numpy'],
     );
     if (want === null) return t.skip('numpy not available');
-    const out = new Float32Array(5 * 4 * 200);
-    oneHotBytes(bytes(text), 200, out, 0, { unknown });
-    assert.deepEqual([...out], want);
+    // aligned bytes take the four-bases-per-load path, an odd view the byte path
+    const aligned = bytes(text);
+    const unaligned = new Uint8Array(text.length + 1).subarray(1);
+    unaligned.set(aligned);
+    for (const input of [aligned, unaligned]) {
+      const out = new Float32Array(5 * 4 * 200).fill(3);
+      oneHotBytes(input, 200, out, 0, { unknown });
+      assert.deepEqual([...out], want, `byteOffset ${input.byteOffset}`);
+    }
   }
 });
 
@@ -68,6 +74,9 @@ test('bad input: invalid bytes, partial windows, small output, bad length', () =
   const out = new Float32Array(4 * 8);
   assert.throws(() => oneHotBytes(bytes('ACGTAC-T'), 4, out), (e: unknown) =>
     e instanceof InputError && /invalid DNA character '-' in window 1 at position 2/.test(e.message));
+  // the same on the byte path (a view at an odd byte offset)
+  assert.throws(() => oneHotBytes(bytes('ACGTACGT>').subarray(1), 4, out), (e: unknown) =>
+    e instanceof InputError && /invalid DNA character '>' in window 1 at position 3/.test(e.message));
   assert.throws(() => oneHotBytes(bytes('ACG\nT'), 5, out), (e: unknown) => e instanceof InputError && /byte 0x0a/.test(e.message));
   assert.throws(() => oneHotBytes(bytes('ACGTA'), 4, out), /whole number of 4-base windows/);
   assert.throws(() => oneHotBytes(bytes('ACGTACGT'), 4, new Float32Array(31)), /output too small/);

@@ -1,0 +1,71 @@
+/**
+ * bgzip-compressed FASTA with `.fai` and `.gzi` (as `samtools faidx` writes them), read through
+ * @gmod/indexedfasta. Asynchronous; each window decompresses the BGZF blocks it spans.
+ */
+import { readFileSync } from 'node:fs';
+import { BgzipIndexedFasta } from '@gmod/indexedfasta';
+import { FormatError, InputError } from '../core/errors.js';
+import { checkWindow, checkWindows, outputBuffer, type GenomeInterval } from './genome-bounds.js';
+import { parseFai } from './fasta-index.js';
+import type { Genome } from './genome.js';
+
+/** Opens `path` (BGZF FASTA) with its faidx index `faiPath` and BGZF block index `gziPath`. */
+export function openBgzipFasta(path: string, faiPath: string, gziPath: string): BgzipFastaGenome {
+  const records = parseFai(readFileSync(faiPath, 'utf8'), faiPath);
+  return new BgzipFastaGenome(path, new BgzipIndexedFasta({ path, faiPath, gziPath }), new Map(records.map((r) => [r.name, r.length])));
+}
+
+export class BgzipFastaGenome implements Genome {
+  readonly format = 'fasta-bgzip' as const;
+  #fasta: BgzipIndexedFasta;
+  #lengths: ReadonlyMap<string, number>;
+  #closed = false;
+
+  constructor(readonly path: string, fasta: BgzipIndexedFasta, lengths: ReadonlyMap<string, number>) {
+    this.#fasta = fasta;
+    this.#lengths = lengths;
+  }
+
+  chromosomes(): ReadonlyMap<string, number> {
+    return this.#lengths;
+  }
+
+  async fetch(chrom: string, start: number, end: number): Promise<string> {
+    this.#checkOpen();
+    checkWindow(chrom, start, end, this.path, this.#lengths);
+    return this.#read(chrom, start, end);
+  }
+
+  async fetchBytes(chrom: string, start: number, end: number, out?: Uint8Array, offset = 0): Promise<Uint8Array> {
+    return this.fetchWindows([{ chrom, start, end }], out, offset);
+  }
+
+  async fetchWindows(windows: readonly GenomeInterval[], out?: Uint8Array, offset = 0): Promise<Uint8Array> {
+    this.#checkOpen();
+    const total = checkWindows(windows, this.path, this.#lengths);
+    const target = outputBuffer(total, out, offset);
+    const view = Buffer.from(target.buffer, target.byteOffset, target.length);
+    let at = offset;
+    for (const w of windows) {
+      at += view.write(await this.#read(w.chrom, w.start, w.end), at, 'latin1');
+    }
+    return target.subarray(offset, at);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  async #read(chrom: string, start: number, end: number): Promise<string> {
+    if (end === start) return '';
+    const seq = await this.#fasta.getSequence(chrom, start, end);
+    if (seq === undefined || seq.length !== end - start) {
+      throw new FormatError(this.path, undefined, `record '${chrom}'`, `expected ${end - start} bases at ${start}-${end}, got ${seq?.length ?? 0}: the file does not match its .fai/.gzi`);
+    }
+    return seq;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new InputError(`genome ${this.path} is closed`);
+  }
+}
