@@ -1,22 +1,15 @@
 #!/usr/bin/env node
 /** The `strand` command: argv -> validated options -> one library call per command. */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { registerDemo } from './commands/demo.js';
+import { registerEvaluate } from './commands/evaluate.js';
+import { registerInit } from './commands/init.js';
+import { registerPredict } from './commands/predict.js';
+import { registerTrain } from './commands/train.js';
 import { reportError } from './errors.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
-  return n;
-}
 
 const program = new Command()
   .name('strand')
@@ -29,20 +22,8 @@ const program = new Command()
     outputError: (text, write) => write(`strand: error: ${text.replace(/^error: /, '').trim()}\n`),
   });
 
-program
-  .command('demo')
-  .description('train a CNN on a generated planted-motif data set and print held-out AUROC')
-  .option('--seed <n>', 'random seed', nonNegativeInt, 1)
-  .option('--epochs <n>', 'training epochs', positiveInt, 6)
-  .option('--threads <n>', 'libtorch threads', positiveInt)
-  .action(async (options: { seed: number; epochs: number; threads?: number }) => {
-    const { runPlantedMotifDemo } = await import('../train/planted-motif-demo.js');
-    const result = await runPlantedMotifDemo({
-      ...options,
-      log: (line) => process.stdout.write(`${line}\n`),
-    });
-    process.stdout.write(`held-out AUROC ${result.testAuroc.toFixed(4)}\n`);
-  });
+for (const register of [registerDemo, registerTrain, registerEvaluate, registerPredict, registerInit]) register(program);
+for (const command of program.commands) command.exitOverride();
 
 try {
   await program.parseAsync(process.argv);

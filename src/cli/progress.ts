@@ -1,6 +1,7 @@
 /**
  * Training progress on the terminal: a bar with loss, rate and ETA on a TTY; plain lines
- * (every 10% of an epoch, and each epoch's summary) when output is a file or a pipe.
+ * (at most one per 10% of an epoch and per 10 s, and each epoch's summary) when output is a
+ * file or a pipe.
  */
 import cliProgress from 'cli-progress';
 import type { FitEvent } from '../train/fit.js';
@@ -26,6 +27,7 @@ export function progressReporter(options: ProgressOptions = {}): (event: FitEven
   let epochStart = 0;
   let startStep = 0;
   let lastReported = 0;
+  let lastReportTime = 0;
   const line = (text: string) => stream.write(`${text}\n`);
 
   return (event) => {
@@ -37,6 +39,7 @@ export function progressReporter(options: ProgressOptions = {}): (event: FitEven
         epochStart = Date.now();
         startStep = event.from;
         lastReported = event.from;
+        lastReportTime = Date.now();
         if (tty) {
           bar = new cliProgress.SingleBar(
             {
@@ -57,8 +60,10 @@ export function progressReporter(options: ProgressOptions = {}): (event: FitEven
         const rate = seconds > 0 ? (event.step - startStep) / seconds : 0;
         if (bar) {
           bar.update(event.step, { loss: event.loss.toFixed(4), rate: rate.toFixed(1) });
-        } else if (event.step === event.batches || event.step - lastReported >= Math.max(1, Math.ceil(event.batches / 10))) {
+        } else if (event.step - lastReported >= Math.max(1, Math.ceil(event.batches / 10)) && Date.now() - lastReportTime >= 10_000) {
+          // Plain lines: at most one per 10% of the epoch and per 10 s, so logs stay short.
           lastReported = event.step;
+          lastReportTime = Date.now();
           const eta = rate > 0 ? (event.batches - event.step) / rate : 0;
           line(`epoch ${event.epoch} batch ${event.step}/${event.batches}  loss ${event.loss.toFixed(4)}  ${rate.toFixed(1)} batch/s  ETA ${eta.toFixed(0)} s`);
         }

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -28,7 +31,9 @@ test('--help and --version exit 0', () => {
 });
 
 test('strand demo trains and prints a held-out AUROC', () => {
-  const r = strand('demo', '--epochs', '2', '--seed', '5');
+  const out = mkdtempSync(join(tmpdir(), 'strand-demo-cli-'));
+  const r = strand('demo', '--epochs', '3', '--seed', '5', '--out', out);
+  rmSync(out, { recursive: true, force: true });
   assert.equal(r.status, 0, r.stderr);
   const auroc = Number(/^held-out AUROC (\S+)$/m.exec(r.stdout)?.[1]);
   assert.ok(auroc > 0.8 && auroc <= 1, r.stdout);

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load.js';
+import { trainConfigSchema } from '../../config/train.js';
+import { InputError, type Tensor } from '../../core/index.js';
+import { loadModel } from '../../models/saved-model.js';
+import { evaluateExamples } from '../../train/evaluate.js';
+import { prepareData } from '../../train/prepare-data.js';
+import { taskAdapter } from '../../train/task.js';
+
+export function registerEvaluate(program: Command): void {
+  program
+    .command('evaluate')
+    .description("metrics of a saved model on the config's test split, as JSON on stdout")
+    .requiredOption('--model <dir>', 'saved model folder')
+    .requiredOption('--config <file>', 'run config naming the data and split')
+    .action(async (o: { model: string; config: string }) => {
+      const config = loadConfig(trainConfigSchema, o.config);
+      const saved = loadModel(o.model);
+      try {
+        const data = await prepareData(config);
+        const expected = saved.description.task.outputs;
+        if (data.outputs.join('\t') !== expected.join('\t')) {
+          throw new InputError(`the data's outputs (${data.outputs.join(', ')}) differ from the model's (${expected.join(', ')})`);
+        }
+        if (saved.description.input.length !== data.length) {
+          throw new InputError(`the data's sequences are ${data.length} bp, the model takes ${saved.description.input.length} bp (set data.length)`);
+        }
+        const task = taskAdapter(config.task, data.outputs, data.train);
+        const forward = (inputs: readonly Tensor[]) => (saved.model as unknown as { forward(x: Tensor): Tensor }).forward(inputs[0]!);
+        const test = evaluateExamples(saved.model, forward, data.test, task);
+        process.stdout.write(`${JSON.stringify({ examples: data.test.count, loss: test.loss, ...test.report }, null, 2)}\n`);
+      } finally {
+        saved.model.dispose();
+      }
+    });
+}

@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { InputError } from '../../core/index.js';
+import { centerWindow } from '../../genomics/intervals.js';
+import { writeFileAtomic } from '../../io/atomic-write.js';
+import { readBed } from '../../io/bed.js';
+import { openGenome } from '../../io/genome.js';
+import { predictSequences } from '../../interpret/predict.js';
+import { loadModel } from '../../models/saved-model.js';
+
+async function fastaRecords(path: string): Promise<{ ids: string[]; sequences: string[] }> {
+  const genome = await openGenome(path);
+  try {
+    const ids = [...genome.chromosomes().keys()];
+    const sequences: string[] = [];
+    for (const id of ids) sequences.push(await genome.fetch(id, 0, genome.chromosomes().get(id)!));
+    return { ids, sequences };
+  } finally {
+    await genome.close();
+  }
+}
+
+async function bedWindows(bedPath: string, genomePath: string, length: number): Promise<{ ids: string[]; sequences: string[] }> {
+  const records = await readBed(bedPath);
+  const genome = await openGenome(genomePath);
+  try {
+    const sizes = genome.chromosomes();
+    const ids: string[] = [];
+    const sequences: string[] = [];
+    for (const r of records) {
+      const size = sizes.get(r.chrom);
+      if (size === undefined) throw new InputError(`${bedPath}: chromosome '${r.chrom}' is not in ${genomePath}`);
+      const w = centerWindow(r, length);
+      const start = Math.max(0, w.start);
+      const end = Math.min(size, w.end);
+      // Windows reaching past a chromosome end are padded with N.
+      const bases = 'N'.repeat(start - w.start) + (await genome.fetch(r.chrom, start, end)) + 'N'.repeat(w.end - end);
+      ids.push(r.name ?? `${r.chrom}:${r.start}-${r.end}`);
+      sequences.push(bases);
+    }
+    return { ids, sequences };
+  } finally {
+    await genome.close();
+  }
+}
+
+export function registerPredict(program: Command): void {
+  program
+    .command('predict')
+    .description('predictions of a saved model: one row a sequence or interval, one column an output')
+    .requiredOption('--model <dir>', 'saved model folder')
+    .option('--fasta <file>', 'sequences to score (FASTA)')
+    .option('--bed <file>', 'intervals to score (windows centred on each), with --genome')
+    .option('--genome <file>', 'reference genome (FASTA or 2bit) for --bed')
+    .requiredOption('--out <file>', 'output TSV')
+    .action(async (o: { model: string; fasta?: string; bed?: string; genome?: string; out: string }) => {
+      if ((o.fasta === undefined) === (o.bed === undefined)) throw new InputError('give either --fasta or --bed (with --genome)');
+      if (o.bed !== undefined && o.genome === undefined) throw new InputError('--bed needs --genome');
+      const saved = loadModel(o.model);
+      try {
+        const length = saved.description.input.length ?? 0;
+        const input = o.fasta !== undefined ? await fastaRecords(o.fasta) : await bedWindows(o.bed!, o.genome!, length);
+        const { outputs, values } = predictSequences(saved, input.sequences);
+        const lines = [['id', ...outputs].join('\t')];
+        input.ids.forEach((id, i) => lines.push([id, ...Array.from(values.subarray(i * outputs.length, (i + 1) * outputs.length), (v) => v.toPrecision(6))].join('\t')));
+        writeFileAtomic(o.out, `${lines.join('\n')}\n`);
+        process.stderr.write(`wrote ${input.ids.length} predictions to ${o.out}\n`);
+      } finally {
+        saved.model.dispose();
+      }
+    });
+}

@@ -1,0 +1,121 @@
+/**
+ * The schema of `strand train --config run.yaml`: data, split, task, model, training.
+ * Defaults live here; unknown fields are errors (a typo never silently does nothing).
+ */
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+const column = z.union([z.string().min(1), z.number().int().nonnegative()]);
+
+/** Sequences with planted motifs, generated (no files needed). */
+export const plantedDataSchema = z.strictObject({
+  kind: z.literal('planted'),
+  motifs: z
+    .array(z.strictObject({ name: z.string().min(1), consensus: z.string().regex(/^[ACGTacgt]+$/, 'expected A, C, G, T only') }))
+    .min(1),
+  count: positiveInt.default(5000),
+  length: positiveInt.default(200),
+  positiveFraction: z.number().gt(0).lt(1).default(0.4),
+});
+
+/** A CSV/TSV table: a sequence column and label columns; optionally a separate test table. */
+export const tableDataSchema = z.strictObject({
+  kind: z.literal('table'),
+  path: z.string().min(1),
+  delimiter: z.enum([',', '\t']).optional(),
+  header: z.boolean().default(true),
+  sequenceColumn: column,
+  labelColumns: z.array(column).min(1),
+  idColumn: column.optional(),
+  /** Centre-crop or N-pad sequences to this length. */
+  length: positiveInt.optional(),
+  /** Dinucleotide-shuffled copies of each positive added as negatives (positive-only data, as DeepBind). */
+  shuffledNegatives: positiveInt.optional(),
+  /** A held-out test table in the same format (then split.test is ignored). */
+  testPath: z.string().min(1).optional(),
+  testShuffledNegatives: positiveInt.optional(),
+});
+
+export const dataSchema = z.discriminatedUnion('kind', [plantedDataSchema, tableDataSchema]);
+
+const fraction = z.number().min(0).lt(1);
+export const splitSchema = z
+  .strictObject({
+    validation: fraction.default(0.1),
+    test: fraction.default(0.1),
+    seed: z.number().int().nonnegative().optional(),
+  })
+  .default({ validation: 0.1, test: 0.1 });
+
+export const taskSchema = z.strictObject({
+  kind: z.enum(['binary', 'multiclass', 'regression']),
+  /** Class names in output order (multiclass). Default: sorted distinct labels. */
+  classes: z.array(z.string().min(1)).min(2).optional(),
+  /** Positive-class weight per task for imbalance: numbers, or 'auto' (negatives / positives in the training split). */
+  posWeight: z.union([z.literal('auto'), z.array(z.number().positive())]).optional(),
+  labelSmoothing: z.number().min(0).lt(1).optional(),
+});
+
+export const modelSchema = z.strictObject({
+  name: z.string().min(1),
+  options: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const optimizerSchema = z
+  .strictObject({
+    name: z.enum(['adam', 'adamw', 'sgd', 'rmsprop']).default('adam'),
+    lr: z.number().positive().default(1e-3),
+    weightDecay: z.number().nonnegative().default(0),
+    momentum: z.number().min(0).lt(1).optional(),
+  })
+  .default({ name: 'adam', lr: 1e-3, weightDecay: 0 });
+
+export const scheduleSchema = z.discriminatedUnion('name', [
+  z.strictObject({ name: z.literal('constant') }),
+  z.strictObject({ name: z.literal('cosine'), warmupSteps: z.number().int().nonnegative().default(0), minLr: z.number().nonnegative().default(0) }),
+  z.strictObject({ name: z.literal('step'), stepSize: positiveInt, gamma: z.number().positive().max(1).default(0.1) }),
+  z.strictObject({ name: z.literal('plateau'), factor: z.number().positive().lt(1).default(0.1), patience: z.number().int().nonnegative().default(2) }),
+]);
+
+export const earlyStoppingSchema = z.strictObject({
+  /** A validation metric (auroc, auprc, accuracy, f1, mcc, pearson, spearman, r2, loss). Default by task. */
+  metric: z.string().min(1).optional(),
+  patience: positiveInt.default(5),
+});
+
+export const trainingSchema = z
+  .strictObject({
+    epochs: positiveInt.default(10),
+    batchSize: positiveInt.default(64),
+    optimizer: optimizerSchema,
+    schedule: scheduleSchema.default({ name: 'constant' }),
+    earlyStopping: earlyStoppingSchema.optional(),
+    /** Also checkpoint every N optimizer steps (default: at epoch ends only). */
+    checkpointEvery: positiveInt.optional(),
+    /** Also log the training loss every N steps to log.jsonl. */
+    logEvery: positiveInt.optional(),
+    clipGradNorm: z.number().positive().optional(),
+    threads: positiveInt.optional(),
+  })
+  .default({ epochs: 10, batchSize: 64, optimizer: { name: 'adam', lr: 1e-3, weightDecay: 0 }, schedule: { name: 'constant' } });
+
+/** Transfer learning: start from a saved model's weights. */
+export const initSchema = z.strictObject({
+  /** A saved model folder (model.safetensors + model.json). */
+  from: z.string().min(1),
+  /** Parameter-name prefixes to freeze (e.g. ['body.0', 'body.1']). */
+  freeze: z.array(z.string().min(1)).default([]),
+});
+
+export const trainConfigSchema = z.strictObject({
+  seed: z.number().int().nonnegative().default(1),
+  data: dataSchema,
+  split: splitSchema,
+  task: taskSchema,
+  model: modelSchema,
+  train: trainingSchema,
+  init: initSchema.optional(),
+});
+
+export type TrainConfig = z.infer<typeof trainConfigSchema>;
+export type DataConfig = z.infer<typeof dataSchema>;

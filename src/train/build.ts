@@ -1,0 +1,105 @@
+/** Builders from config sections: the model (with its data-derived sizes), optimizer and schedule. */
+import type { TrainConfig } from '../config/train.js';
+import { ConfigError, noGrad, Tensor, tidy } from '../core/index.js';
+import * as ops from '../ops/index.js';
+import type { Module } from '../nn/index.js';
+
+import { loadSafetensors } from '../nn/safetensors.js';
+import { createModel, modelInputs, modelOptionKeys } from '../models/registry.js';
+import { Adam, AdamW, CosineAnnealingLR, LinearWarmup, ReduceLROnPlateau, RMSprop, SGD, StepLR, type LrSchedule, type Optimizer } from '../optim/index.js';
+import { join } from 'node:path';
+
+/** Model options with `tasks` and `length` filled in from the data when the model has them and the config does not. */
+export function modelOptions(config: TrainConfig, outputs: number, length: number): Record<string, unknown> {
+  const keys = modelOptionKeys(config.model.name);
+  const options: Record<string, unknown> = { ...config.model.options };
+  if (keys.includes('tasks') && options.tasks === undefined) options.tasks = outputs;
+  if (keys.includes('length') && options.length === undefined) options.length = length;
+  return options;
+}
+
+/** Builds the configured model and checks, by a dry run on one zero sequence, that it gives one output per task or class. */
+export function buildModel(config: TrainConfig, options: Record<string, unknown>, outputs: number, length: number): Module {
+  const inputs = modelInputs(config.model.name, options);
+  if (inputs !== 'sequence') {
+    throw new ConfigError('model.name', `'${config.model.name}' takes ${inputs} input, but data.kind '${config.data.kind}' gives one-hot sequences`);
+  }
+  const model = createModel(config.model.name, options);
+  const shape = tidy(() =>
+    noGrad(() => {
+      model.eval();
+      const out = (model as unknown as { forward(x: Tensor): unknown }).forward(ops.zeros([1, 4, length]));
+      return out instanceof Tensor ? out.shape : null;
+    }),
+  );
+  model.train();
+  if (shape === null || shape.length !== 2 || shape[1] !== outputs) {
+    model.dispose();
+    const got = shape === null ? 'named outputs' : `an output of shape [${shape.join(', ')}] per batch of 1`;
+    throw new ConfigError('model', `expected [1, ${outputs}] (one output per ${config.task.kind === 'multiclass' ? 'class' : 'task'}) for a ${length} bp sequence, got ${got}`);
+  }
+  return model;
+}
+
+/**
+ * Copies a saved model's weights into `model` where names and shapes agree (a replaced head
+ * keeps its fresh initialisation), then freezes the configured prefixes. Returns what was copied.
+ */
+export function initialiseFrom(model: Module, init: NonNullable<TrainConfig['init']>): { copied: string[]; skipped: string[] } {
+  const path = join(init.from, 'model.safetensors');
+  const { tensors } = loadSafetensors(path);
+  try {
+    const own = model.stateDict();
+    const usable: typeof tensors = {};
+    const skipped: string[] = [];
+    for (const [k, t] of Object.entries(tensors)) {
+      const target = own[k];
+      if (target !== undefined && target.shape.join() === t.shape.join()) usable[k] = t;
+      else skipped.push(k);
+    }
+    if (Object.keys(usable).length === 0) throw new ConfigError('init.from', `no weight of ${path} fits the model (different architecture?)`);
+    model.loadStateDict(usable, { strict: false });
+    if (init.freeze.length > 0) model.freeze(init.freeze);
+    return { copied: Object.keys(usable), skipped };
+  } finally {
+    for (const t of Object.values(tensors)) t.dispose();
+  }
+}
+
+export function buildOptimizer(config: TrainConfig['train']['optimizer'], model: Module): Optimizer {
+  const params = model.parameters().filter((p) => p.requiresGrad);
+  const { lr, weightDecay } = config;
+  switch (config.name) {
+    case 'adam':
+      return new Adam(params, { lr, weightDecay });
+    case 'adamw':
+      return new AdamW(params, { lr, weightDecay });
+    case 'sgd':
+      return new SGD(params, { lr, weightDecay, momentum: config.momentum ?? 0.9 });
+    case 'rmsprop':
+      return new RMSprop(params, { lr, weightDecay, momentum: config.momentum ?? 0 });
+  }
+}
+
+/** The schedule and whether it steps per optimizer step or per epoch (on the monitored metric). */
+export function buildSchedule(
+  config: TrainConfig['train']['schedule'],
+  optimizer: Optimizer,
+  totalSteps: number,
+  monitorMode: 'min' | 'max',
+): { schedule?: LrSchedule; scheduleOn: 'step' | 'epoch' } {
+  switch (config.name) {
+    case 'constant':
+      return { scheduleOn: 'step' };
+    case 'step':
+      return { schedule: new StepLR(optimizer, { stepSize: config.stepSize, gamma: config.gamma }), scheduleOn: 'epoch' };
+    case 'cosine': {
+      const cosineSteps = Math.max(1, totalSteps - config.warmupSteps);
+      const cosine = new CosineAnnealingLR(optimizer, { tMax: cosineSteps, etaMin: config.minLr });
+      const schedule = config.warmupSteps > 0 ? new LinearWarmup(optimizer, { warmupSteps: config.warmupSteps, after: cosine }) : cosine;
+      return { schedule, scheduleOn: 'step' };
+    }
+    case 'plateau':
+      return { schedule: new ReduceLROnPlateau(optimizer, { mode: monitorMode, factor: config.factor, patience: config.patience }), scheduleOn: 'epoch' };
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * `strand train`: config -> data -> model -> fit() -> best model evaluated on the test split.
+ * Writes into the output folder (each file atomically):
+ *   model.safetensors, model.json   the best model by the monitored validation metric
+ *   metrics.json                    validation and test metrics
+ *   log.jsonl                       one JSON record per epoch (and every `logEvery` steps)
+ *   report.html                     learning curves, ROC / PR curves, metrics
+ *   checkpoint.safetensors          the last checkpoint (for --resume)
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TrainConfig } from '../config/train.js';
+import { manualSeed, setNumThreads, type Tensor } from '../core/index.js';
+import { inMemoryBatches } from '../data/in-memory.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { loadModuleWeights } from '../nn/safetensors.js';
+import { describeModel, saveModel } from '../models/saved-model.js';
+import { buildModel, buildOptimizer, buildSchedule, initialiseFrom, modelOptions } from './build.js';
+import { evaluateExamples, type Evaluation } from './evaluate.js';
+import { fit, type FitEvent } from './fit.js';
+import { higherIsBetter, type MetricReport } from './metric-registry.js';
+import { prepareData, type PreparedData } from './prepare-data.js';
+import { taskAdapter } from './task.js';
+import { writeTrainingReport } from '../report/training-report.js';
+
+export interface TrainRunOptions {
+  outDir: string;
+  /** Continue from outDir/checkpoint.safetensors when present. */
+  resume?: boolean;
+  onEvent?: (event: FitEvent) => void;
+  log?: (line: string) => void;
+}
+
+export interface TrainRunResult {
+  outDir: string;
+  history: Record<string, number>[];
+  bestEpoch: number | null;
+  monitor: string;
+  validation: MetricReport;
+  test: MetricReport;
+  testLoss: number;
+}
+
+function flatMetrics(evaluation: Evaluation): Record<string, number> {
+  return { loss: evaluation.loss, ...evaluation.report.mean };
+}
+
+/** log.jsonl kept in memory and rewritten whole (atomically) so a resumed run never duplicates records. */
+class TrainingLog {
+  readonly #path: string;
+  #records: Record<string, unknown>[] = [];
+
+  constructor(path: string, resume: boolean) {
+    this.#path = path;
+    if (resume && existsSync(path)) {
+      this.#records = readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    }
+  }
+
+  /** Drops records after a checkpoint's position (they are about to be redone). */
+  truncate(epoch: number, step: number): void {
+    this.#records = this.#records.filter((r) =>
+      r.type === 'epoch' ? (r.epoch as number) <= epoch : (r.epoch as number) <= epoch || ((r.epoch as number) === epoch + 1 && (r.step as number) <= step),
+    );
+  }
+
+  add(record: Record<string, unknown>): void {
+    this.#records.push(record);
+  }
+
+  flush(): void {
+    writeFileAtomic(this.#path, this.#records.map((r) => JSON.stringify(r)).join('\n') + (this.#records.length ? '\n' : ''));
+  }
+}
+
+export async function trainFromConfig(config: TrainConfig, options: TrainRunOptions): Promise<TrainRunResult> {
+  const { outDir, log = () => {} } = options;
+  mkdirSync(outDir, { recursive: true });
+  if (config.train.threads !== undefined) setNumThreads(config.train.threads);
+
+  const data: PreparedData = await prepareData(config);
+  for (const line of data.summary) log(line);
+  const task = taskAdapter(config.task, data.outputs, data.train);
+  const monitor = config.train.earlyStopping?.metric ?? task.defaultMetric;
+  const mode = higherIsBetter(monitor) ? 'max' : 'min';
+
+  manualSeed(config.seed);
+  const options_ = modelOptions(config, data.outputs.length, data.length);
+  const model = buildModel(config, options_, data.outputs.length, data.length);
+  if (config.init) {
+    const { copied, skipped } = initialiseFrom(model, config.init);
+    log(`init: ${copied.length} tensors from ${config.init.from}${skipped.length ? `, ${skipped.length} not matching kept fresh (${skipped.slice(0, 4).join(', ')})` : ''}`);
+  }
+  const optimizer = buildOptimizer(config.train.optimizer, model);
+  const batches = inMemoryBatches(data.train, { batchSize: config.train.batchSize, seed: config.seed });
+  const { schedule, scheduleOn } = buildSchedule(config.train.schedule, optimizer, batches.batchesPerEpoch * config.train.epochs, mode);
+  const forward = (inputs: readonly Tensor[]) => (model as unknown as { forward(x: Tensor): Tensor }).forward(inputs[0]!);
+
+  const checkpointPath = join(outDir, 'checkpoint.safetensors');
+  const bestPath = join(outDir, '.best.safetensors');
+  const trainingLog = new TrainingLog(join(outDir, 'log.jsonl'), options.resume === true);
+  if (!options.resume) trainingLog.truncate(0, 0);
+  const logEvery = config.train.logEvery;
+
+  try {
+    const result = await fit({
+      model,
+      forward,
+      loss: (out, y) => task.loss(out, y),
+      optimizer,
+      ...(schedule ? { schedule, scheduleOn } : {}),
+      train: batches,
+      evaluate: () => flatMetrics(evaluateExamples(model, forward, data.validation, task)),
+      epochs: config.train.epochs,
+      seed: config.seed,
+      monitor: { metric: monitor, mode, ...(config.train.earlyStopping ? { patience: config.train.earlyStopping.patience } : {}) },
+      checkpointPath,
+      bestWeightsPath: bestPath,
+      ...(config.train.checkpointEvery ? { checkpointEvery: config.train.checkpointEvery } : {}),
+      resume: options.resume === true,
+      ...(config.train.clipGradNorm ? { clipGradNorm: config.train.clipGradNorm } : {}),
+      onEvent: (event) => {
+        if (event.type === 'resume') trainingLog.truncate(event.epoch, event.step);
+        if (event.type === 'step' && logEvery !== undefined && event.step % logEvery === 0) {
+          trainingLog.add({ type: 'step', epoch: event.epoch, step: event.step, loss: event.loss, lr: event.lr });
+        }
+        if (event.type === 'epoch-end') trainingLog.add({ type: 'epoch', ...event.record });
+        if (event.type === 'checkpoint' || event.type === 'epoch-end') trainingLog.flush();
+        options.onEvent?.(event);
+      },
+    });
+
+    // The best epoch's weights, evaluated on validation and test.
+    if (existsSync(bestPath)) loadModuleWeights(bestPath, model);
+    const validation = evaluateExamples(model, forward, data.validation, task);
+    const test = evaluateExamples(model, forward, data.test, task);
+    const metrics = {
+      monitor,
+      bestEpoch: result.best?.epoch ?? null,
+      stoppedEarly: result.stoppedEarly,
+      validation: { loss: validation.loss, ...validation.report },
+      test: { loss: test.loss, ...test.report },
+    };
+    saveModel(
+      outDir,
+      model,
+      describeModel({
+        architecture: { name: config.model.name, options: options_ },
+        input: { kind: 'sequence', alphabet: 'ACGT', length: data.length },
+        task: { kind: config.task.kind, outputs: data.outputs, ...(data.classes ? { classes: data.classes } : {}) },
+        training: config,
+        metrics: { validation: flatMetrics(validation), test: flatMetrics(test) },
+      }),
+    );
+    writeFileAtomic(join(outDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+    writeTrainingReport(join(outDir, 'report.html'), {
+      title: `${config.model.name} on ${config.data.kind === 'table' ? config.data.path : `${config.data.kind} data`}`,
+      task: config.task.kind,
+      outputs: data.outputs,
+      history: result.history,
+      monitor,
+      bestEpoch: result.best?.epoch ?? null,
+      test: { predictions: test.predictions, targets: data.test.targets, report: test.report, loss: test.loss },
+      validation: { report: validation.report, loss: validation.loss },
+    });
+    rmSync(bestPath, { force: true });
+    return {
+      outDir,
+      history: result.history,
+      bestEpoch: result.best?.epoch ?? null,
+      monitor,
+      validation: validation.report,
+      test: test.report,
+      testLoss: test.loss,
+    };
+  } finally {
+    model.dispose();
+    optimizer.dispose();
+  }
+}
