@@ -10,3 +10,4 @@ const threads = Number(process.env.STRAND_BENCH_THREADS ?? getNumThreads());
 console.log(`# strand bench: libtorch ${torchVersion()}, ${threads} thread(s), batch 64`);
 benchModelSteps(threads, (line) => console.log(line));
 await (await import('./windows.js')).benchWindows((line) => console.log(line));
+await (await import('./train-epoch.js')).benchTrainEpoch(threads, (line) => console.log(line));

@@ -119,3 +119,11 @@ export const trainConfigSchema = z.strictObject({
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export type DataConfig = z.infer<typeof dataSchema>;
+
+/** The config with its file paths (data, test data, init model) made relative to `baseDir` (the config file's folder). */
+export function resolveConfigPaths(config: TrainConfig, baseDir: string, resolve: (base: string, path: string) => string): TrainConfig {
+  const data = config.data.kind === 'table'
+    ? { ...config.data, path: resolve(baseDir, config.data.path), ...(config.data.testPath ? { testPath: resolve(baseDir, config.data.testPath) } : {}) }
+    : config.data;
+  return { ...config, data, ...(config.init ? { init: { ...config.init, from: resolve(baseDir, config.init.from) } } : {}) };
+}

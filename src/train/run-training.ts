@@ -104,6 +104,9 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
   const trainingLog = new TrainingLog(join(outDir, 'log.jsonl'), options.resume === true);
   if (!options.resume) trainingLog.truncate(0, 0);
   const logEvery = config.train.logEvery;
+  // The validation evaluation of the latest and of the best epoch (reused instead of evaluating again).
+  let latestValidation: Evaluation | undefined;
+  let bestValidation: Evaluation | undefined;
 
   try {
     const result = await fit({
@@ -113,7 +116,10 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
       optimizer,
       ...(schedule ? { schedule, scheduleOn } : {}),
       train: batches,
-      evaluate: () => flatMetrics(evaluateExamples(model, forward, data.validation, task)),
+      evaluate: () => {
+        latestValidation = evaluateExamples(model, forward, data.validation, task);
+        return flatMetrics(latestValidation);
+      },
       epochs: config.train.epochs,
       seed: config.seed,
       monitor: { metric: monitor, mode, ...(config.train.earlyStopping ? { patience: config.train.earlyStopping.patience } : {}) },
@@ -127,7 +133,10 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
         if (event.type === 'step' && logEvery !== undefined && event.step % logEvery === 0) {
           trainingLog.add({ type: 'step', epoch: event.epoch, step: event.step, loss: event.loss, lr: event.lr });
         }
-        if (event.type === 'epoch-end') trainingLog.add({ type: 'epoch', ...event.record });
+        if (event.type === 'epoch-end') {
+          trainingLog.add({ type: 'epoch', ...event.record });
+          if (event.improved) bestValidation = latestValidation;
+        }
         if (event.type === 'checkpoint' || event.type === 'epoch-end') trainingLog.flush();
         options.onEvent?.(event);
       },
@@ -135,7 +144,8 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
 
     // The best epoch's weights, evaluated on validation and test.
     if (existsSync(bestPath)) loadModuleWeights(bestPath, model);
-    const validation = evaluateExamples(model, forward, data.validation, task);
+    // After a resume the best epoch may predate this process: evaluate it again then.
+    const validation = bestValidation ?? evaluateExamples(model, forward, data.validation, task);
     const test = evaluateExamples(model, forward, data.test, task);
     const metrics = {
       monitor,

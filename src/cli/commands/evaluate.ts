@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { trainConfigSchema } from '../../config/train.js';
+import { resolveConfigPaths, trainConfigSchema } from '../../config/train.js';
+import { dirname, resolve } from 'node:path';
 import { InputError, type Tensor } from '../../core/index.js';
 import { loadModel } from '../../models/saved-model.js';
 import { evaluateExamples } from '../../train/evaluate.js';
@@ -14,7 +15,7 @@ export function registerEvaluate(program: Command): void {
     .requiredOption('--model <dir>', 'saved model folder')
     .requiredOption('--config <file>', 'run config naming the data and split')
     .action(async (o: { model: string; config: string }) => {
-      const config = loadConfig(trainConfigSchema, o.config);
+      const config = resolveConfigPaths(loadConfig(trainConfigSchema, o.config), dirname(o.config), resolve);
       const saved = loadModel(o.model);
       try {
         const data = await prepareData(config);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
-import { trainConfigSchema } from '../../config/train.js';
+import { resolveConfigPaths, trainConfigSchema } from '../../config/train.js';
+import { dirname, resolve } from 'node:path';
 import { setNumThreads } from '../../core/index.js';
 import { trainFromConfig } from '../../train/run-training.js';
 import { progressReporter } from '../progress.js';
@@ -16,7 +17,7 @@ export function registerTrain(program: Command): void {
     .option('--threads <n>', 'libtorch threads', positiveInt)
     .option('--plain', 'plain progress lines even on a terminal')
     .action(async (o: { config: string; out: string; resume?: boolean; threads?: number; plain?: boolean }) => {
-      const config = loadConfig(trainConfigSchema, o.config);
+      const config = resolveConfigPaths(loadConfig(trainConfigSchema, o.config), dirname(o.config), resolve);
       if (o.threads !== undefined) setNumThreads(o.threads);
       const result = await trainFromConfig(config, {
         outDir: o.out,
