@@ -27,6 +27,8 @@ export const tableDataSchema = z.strictObject({
   sequenceColumn: column,
   labelColumns: z.array(column).min(1),
   idColumn: column.optional(),
+  /** Numeric columns given to the model as a second input (multi-view models such as multi-view). */
+  featureColumns: z.array(column).min(1).optional(),
   /** Centre-crop or N-pad sequences to this length. */
   length: positiveInt.optional(),
   /** Dinucleotide-shuffled copies of each positive added as negatives (positive-only data, as DeepBind). */

@@ -6,13 +6,18 @@ import { InputError, tensor } from '../core/index.js';
 import type { Batch, BatchSource } from './batch.js';
 import { Random } from './random.js';
 
-/** N examples: inputs [N, ...inputShape] and targets [N, ...targetShape], row-major. */
+/**
+ * N examples: inputs [N, ...inputShape] and targets [N, ...targetShape], row-major; optionally
+ * a second input of numeric features [N, ...featureShape] (multi-view models).
+ */
 export interface ArrayExamples {
   inputs: Float32Array;
   inputShape: readonly number[];
   targets: Float32Array;
   targetShape: readonly number[];
   count: number;
+  features?: Float32Array;
+  featureShape?: readonly number[];
 }
 
 const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -26,22 +31,28 @@ export function checkExamples(data: ArrayExamples): void {
   if (data.targets.length !== data.count * outSize) {
     throw new InputError(`expected ${data.count} x ${outSize} target values, got ${data.targets.length}`);
   }
+  if (data.features !== undefined && data.features.length !== data.count * product(data.featureShape ?? [])) {
+    throw new InputError(`expected ${data.count} x ${product(data.featureShape ?? [])} feature values, got ${data.features.length}`);
+  }
 }
 
-/** The batch of examples `indices` as tensors. */
+/** Rows `indices` of a row-major [N, ...shape] array, concatenated. */
+export function gatherRows(values: Float32Array, shape: readonly number[], indices: readonly number[]): Float32Array {
+  const size = product(shape);
+  const out = new Float32Array(indices.length * size);
+  indices.forEach((n, i) => out.set(values.subarray(n * size, (n + 1) * size), i * size));
+  return out;
+}
+
+/** The batch of examples `indices` as tensors: inputs [x] or [x, features], and targets. */
 export function gatherBatch(data: ArrayExamples, indices: readonly number[]): Batch {
-  const inSize = product(data.inputShape);
-  const outSize = product(data.targetShape);
-  const xs = new Float32Array(indices.length * inSize);
-  const ys = new Float32Array(indices.length * outSize);
-  indices.forEach((n, i) => {
-    xs.set(data.inputs.subarray(n * inSize, (n + 1) * inSize), i * inSize);
-    ys.set(data.targets.subarray(n * outSize, (n + 1) * outSize), i * outSize);
-  });
-  return {
-    inputs: [tensor(xs, [indices.length, ...data.inputShape])],
-    targets: tensor(ys, [indices.length, ...data.targetShape]),
-  };
+  const n = indices.length;
+  const inputs = [tensor(gatherRows(data.inputs, data.inputShape, indices), [n, ...data.inputShape])];
+  if (data.features !== undefined) {
+    const shape = data.featureShape ?? [];
+    inputs.push(tensor(gatherRows(data.features, shape, indices), [n, ...shape]));
+  }
+  return { inputs, targets: tensor(gatherRows(data.targets, data.targetShape, indices), [n, ...data.targetShape]) };
 }
 
 export interface BatchOptions {

@@ -7,7 +7,7 @@
 import { FormatError, InputError } from '../core/errors.js';
 import { writeOneHot } from '../genomics/one-hot.js';
 import { dinucleotideShuffle } from '../genomics/shuffle.js';
-import type { ArrayExamples } from './in-memory.js';
+import { gatherRows, type ArrayExamples } from './in-memory.js';
 import { Random } from './random.js';
 
 export type LabelKind = 'binary' | 'multiclass' | 'regression';
@@ -18,6 +18,9 @@ export interface LabelledRows {
   sequences: string[];
   labels: string[][];
   labelNames: string[];
+  /** Numeric side information per row (raw text), for multi-view models. */
+  features?: string[][];
+  featureNames?: string[];
   /** Source file and line of each row, when known. */
   path?: string;
   lines?: number[];
@@ -66,6 +69,13 @@ function parseBinary(rows: LabelledRows, i: number, j: number): number {
   throw where(rows, i, rows.labelNames[j]!, `expected a binary label (0/1, true/false, or NA), got '${text}'`);
 }
 
+function parseFeature(rows: LabelledRows, i: number, k: number): number {
+  const text = rows.features![i]![k]!;
+  const v = Number(text);
+  if (text === '' || !Number.isFinite(v)) throw where(rows, i, rows.featureNames?.[k] ?? `feature ${k}`, `expected a number, got '${text}'`);
+  return v;
+}
+
 function parseReal(rows: LabelledRows, i: number, j: number): number {
   const text = rows.labels[i]![j]!;
   if (text === '' || text.toUpperCase() === 'NA' || text.toLowerCase() === 'nan') return Number.NaN;
@@ -105,6 +115,7 @@ export function encodeLabelledSequences(rows: LabelledRows, options: EncodeOptio
 
   const sequences = rows.sequences.map((s) => fitLength(s, length));
   const ids = [...rows.ids];
+  const features = rows.features?.map((f, i) => f.map((_, k) => parseFeature(rows, i, k)));
   if (options.shuffledNegatives !== undefined && options.shuffledNegatives > 0) {
     if (kind !== 'binary' || rows.labelNames.length !== 1) {
       throw new InputError('shuffled negatives need a binary task with one label column');
@@ -116,6 +127,7 @@ export function encodeLabelledSequences(rows: LabelledRows, options: EncodeOptio
       for (let k = 0; k < options.shuffledNegatives; k++) {
         sequences.push(dinucleotideShuffle(sequences[i]!, random));
         targets.push([0]);
+        features?.push(features[i]!);
         ids.push(`${ids[i]}_shuffled${k + 1}`);
       }
     }
@@ -138,6 +150,7 @@ export function encodeLabelledSequences(rows: LabelledRows, options: EncodeOptio
       targets: Float32Array.from(targets.flat()),
       targetShape: kind === 'multiclass' ? [] : [width],
       count: sequences.length,
+      ...(features ? { features: Float32Array.from(features.flat()), featureShape: [rows.featureNames?.length ?? features[0]?.length ?? 0] } : {}),
     },
     outputs: kind === 'multiclass' ? classes! : [...rows.labelNames],
     ...(classes ? { classes } : {}),
@@ -148,13 +161,12 @@ export function encodeLabelledSequences(rows: LabelledRows, options: EncodeOptio
 
 /** The examples at `indices`, as a new ArrayExamples (copies). */
 export function subsetExamples(data: ArrayExamples, indices: readonly number[]): ArrayExamples {
-  const inSize = data.inputShape.reduce((a, b) => a * b, 1);
-  const outSize = data.targetShape.reduce((a, b) => a * b, 1);
-  const inputs = new Float32Array(indices.length * inSize);
-  const targets = new Float32Array(indices.length * outSize);
-  indices.forEach((n, i) => {
-    inputs.set(data.inputs.subarray(n * inSize, (n + 1) * inSize), i * inSize);
-    targets.set(data.targets.subarray(n * outSize, (n + 1) * outSize), i * outSize);
-  });
-  return { inputs, inputShape: data.inputShape, targets, targetShape: data.targetShape, count: indices.length };
+  return {
+    inputs: gatherRows(data.inputs, data.inputShape, indices),
+    inputShape: data.inputShape,
+    targets: gatherRows(data.targets, data.targetShape, indices),
+    targetShape: data.targetShape,
+    count: indices.length,
+    ...(data.features ? { features: gatherRows(data.features, data.featureShape ?? [], indices), featureShape: data.featureShape ?? [] } : {}),
+  };
 }

@@ -19,6 +19,8 @@ export interface SequenceTableOptions {
   sequenceColumn: ColumnRef;
   labelColumns: readonly ColumnRef[];
   idColumn?: ColumnRef;
+  /** Numeric side-information columns (a second model input, e.g. chromatin or expression features). */
+  featureColumns?: readonly ColumnRef[];
 }
 
 export interface SequenceTable {
@@ -26,6 +28,9 @@ export interface SequenceTable {
   sequences: string[];
   /** labels[i][j]: the raw text of label column j in row i (trimmed). */
   labels: string[][];
+  /** features[i][k]: the raw text of feature column k in row i (when featureColumns were given). */
+  features?: string[][];
+  featureNames?: string[];
   /** Names of the label columns (header names, or `column <n>`). */
   labelNames: string[];
   /** 1-based line of each row in the (decompressed) file, for error messages. */
@@ -55,6 +60,7 @@ export async function readSequenceTable(path: string, options: SequenceTableOpti
   let names: string[] | null = null;
   let seqCol = -1;
   let labelCols: number[] = [];
+  let featureCols: number[] = [];
   let idCol = -1;
   let width = 0;
   for await (const { text, line } of readTextLines(path)) {
@@ -66,8 +72,13 @@ export async function readSequenceTable(path: string, options: SequenceTableOpti
       seqCol = resolveColumn(options.sequenceColumn, names, path, 'sequenceColumn');
       labelCols = options.labelColumns.map((c, j) => resolveColumn(c, names, path, `labelColumns.${j}`));
       idCol = options.idColumn === undefined ? -1 : resolveColumn(options.idColumn, names, path, 'idColumn');
-      width = Math.max(seqCol, idCol, ...labelCols) + 1;
+      featureCols = (options.featureColumns ?? []).map((c, j) => resolveColumn(c, names, path, `featureColumns.${j}`));
+      width = Math.max(seqCol, idCol, ...labelCols, ...featureCols) + 1;
       table.labelNames = labelCols.map((c) => names?.[c] ?? `column ${c}`);
+      if (featureCols.length > 0) {
+        table.features = [];
+        table.featureNames = featureCols.map((c) => names?.[c] ?? `column ${c}`);
+      }
       if (header) continue;
     }
     if (fields.length < width) {
@@ -78,6 +89,7 @@ export async function readSequenceTable(path: string, options: SequenceTableOpti
     table.sequences.push(sequence);
     table.ids.push(idCol >= 0 ? fields[idCol]! : `row${table.ids.length + 1}`);
     table.labels.push(labelCols.map((c) => fields[c]!));
+    table.features?.push(featureCols.map((c) => fields[c]!));
     table.lines.push(line);
   }
   if (table.sequences.length === 0) throw new FormatError(path, undefined, undefined, 'no sequences found');

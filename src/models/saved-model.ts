@@ -15,7 +15,7 @@ export const MODEL_FORMAT = 'strand-model/1';
 export interface ModelDescription {
   format: typeof MODEL_FORMAT;
   architecture: { name: string; options: Record<string, unknown> };
-  input: { kind: ModelInputs; alphabet?: string; length?: number };
+  input: { kind: ModelInputs; alphabet?: string; length?: number; features?: number };
   /** Task kind and the name of each output column (tasks, or classes for multiclass). */
   task: { kind: string; outputs: string[]; classes?: string[] };
   training?: unknown;

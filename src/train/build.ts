@@ -10,25 +10,39 @@ import { Adam, AdamW, CosineAnnealingLR, LinearWarmup, ReduceLROnPlateau, RMSpro
 import { join } from 'node:path';
 
 /** Model options with `tasks` and `length` filled in from the data when the model has them and the config does not. */
-export function modelOptions(config: TrainConfig, outputs: number, length: number): Record<string, unknown> {
+export function modelOptions(config: TrainConfig, outputs: number, length: number, features = 0): Record<string, unknown> {
   const keys = modelOptionKeys(config.model.name);
   const options: Record<string, unknown> = { ...config.model.options };
   if (keys.includes('tasks') && options.tasks === undefined) options.tasks = outputs;
   if (keys.includes('length') && options.length === undefined) options.length = length;
+  if (keys.includes('features') && options.features === undefined && features > 0) options.features = features;
   return options;
 }
 
-/** Builds the configured model and checks, by a dry run on one zero sequence, that it gives one output per task or class. */
-export function buildModel(config: TrainConfig, options: Record<string, unknown>, outputs: number, length: number): Module {
+/** forward(...inputs) of a model built by buildModel: one sequence input, or sequence + features. */
+export function modelForward(model: Module): (inputs: readonly Tensor[]) => Tensor {
+  const m = model as unknown as { forward(...x: Tensor[]): Tensor };
+  return (inputs) => m.forward(...inputs);
+}
+
+/**
+ * Builds the configured model and checks, by a dry run on one zero example, that it takes
+ * what the data gives (sequences, and features when there are any) and returns one output
+ * per task or class.
+ */
+export function buildModel(config: TrainConfig, options: Record<string, unknown>, outputs: number, length: number, features = 0): Module {
   const inputs = modelInputs(config.model.name, options);
-  if (inputs !== 'sequence') {
-    throw new ConfigError('model.name', `'${config.model.name}' takes ${inputs} input, but data.kind '${config.data.kind}' gives one-hot sequences`);
+  const given = features > 0 ? 'sequence+features' : 'sequence';
+  if (inputs !== given) {
+    const what = given === 'sequence' ? 'one-hot sequences' : 'one-hot sequences and numeric features (data.featureColumns)';
+    throw new ConfigError('model.name', `'${config.model.name}' takes ${inputs} input, but the data gives ${what}`);
   }
   const model = createModel(config.model.name, options);
   const shape = tidy(() =>
     noGrad(() => {
       model.eval();
-      const out = (model as unknown as { forward(x: Tensor): unknown }).forward(ops.zeros([1, 4, length]));
+      const dry = features > 0 ? [ops.zeros([1, 4, length]), ops.zeros([1, features])] : [ops.zeros([1, 4, length])];
+      const out = (model as unknown as { forward(...x: Tensor[]): unknown }).forward(...dry);
       return out instanceof Tensor ? out.shape : null;
     }),
   );

@@ -19,6 +19,8 @@ export interface PreparedData {
   classes?: string[];
   /** Input length in bp. */
   length: number;
+  /** Numeric features per example given as a second input, or 0. */
+  features: number;
   /** Test-split sequences and ids, for reports and attribution examples. */
   testSequences: string[];
   testIds: string[];
@@ -33,6 +35,7 @@ async function encodeTable(data: Extract<DataConfig, { kind: 'table' }>, path: s
     sequenceColumn: data.sequenceColumn,
     labelColumns: data.labelColumns,
     ...(data.idColumn !== undefined ? { idColumn: data.idColumn } : {}),
+    ...(data.featureColumns !== undefined ? { featureColumns: data.featureColumns } : {}),
   });
   return encodeLabelledSequences(table, {
     kind: kind.kind,
@@ -89,6 +92,7 @@ export async function prepareData(config: TrainConfig): Promise<PreparedData> {
     outputs: all.outputs,
     ...(all.classes ? { classes: all.classes } : {}),
     length: all.examples.inputShape[1]!,
+    features: all.examples.featureShape?.[0] ?? 0,
     testSequences: indicesOfTest.map((i) => testSource.sequences[i]!),
     testIds: indicesOfTest.map((i) => testSource.ids[i]!),
     summary: [],

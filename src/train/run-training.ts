@@ -10,12 +10,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainConfig } from '../config/train.js';
-import { manualSeed, setNumThreads, type Tensor } from '../core/index.js';
+import { manualSeed, setNumThreads } from '../core/index.js';
 import { inMemoryBatches } from '../data/in-memory.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { loadModuleWeights } from '../nn/safetensors.js';
 import { describeModel, saveModel } from '../models/saved-model.js';
-import { buildModel, buildOptimizer, buildSchedule, initialiseFrom, modelOptions } from './build.js';
+import { buildModel, buildOptimizer, buildSchedule, initialiseFrom, modelForward, modelOptions } from './build.js';
 import { evaluateExamples, type Evaluation } from './evaluate.js';
 import { fit, type FitEvent } from './fit.js';
 import { higherIsBetter, type MetricReport } from './metric-registry.js';
@@ -88,8 +88,8 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
   const mode = higherIsBetter(monitor) ? 'max' : 'min';
 
   manualSeed(config.seed);
-  const options_ = modelOptions(config, data.outputs.length, data.length);
-  const model = buildModel(config, options_, data.outputs.length, data.length);
+  const options_ = modelOptions(config, data.outputs.length, data.length, data.features);
+  const model = buildModel(config, options_, data.outputs.length, data.length, data.features);
   if (config.init) {
     const { copied, skipped } = initialiseFrom(model, config.init);
     log(`init: ${copied.length} tensors from ${config.init.from}${skipped.length ? `, ${skipped.length} not matching kept fresh (${skipped.slice(0, 4).join(', ')})` : ''}`);
@@ -97,7 +97,7 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
   const optimizer = buildOptimizer(config.train.optimizer, model);
   const batches = inMemoryBatches(data.train, { batchSize: config.train.batchSize, seed: config.seed });
   const { schedule, scheduleOn } = buildSchedule(config.train.schedule, optimizer, batches.batchesPerEpoch * config.train.epochs, mode);
-  const forward = (inputs: readonly Tensor[]) => (model as unknown as { forward(x: Tensor): Tensor }).forward(inputs[0]!);
+  const forward = modelForward(model);
 
   const checkpointPath = join(outDir, 'checkpoint.safetensors');
   const bestPath = join(outDir, '.best.safetensors');
@@ -159,7 +159,7 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
       model,
       describeModel({
         architecture: { name: config.model.name, options: options_ },
-        input: { kind: 'sequence', alphabet: 'ACGT', length: data.length },
+        input: { kind: data.features > 0 ? 'sequence+features' : 'sequence', alphabet: 'ACGT', length: data.length, ...(data.features > 0 ? { features: data.features } : {}) },
         task: { kind: config.task.kind, outputs: data.outputs, ...(data.classes ? { classes: data.classes } : {}) },
         training: config,
         metrics: { validation: flatMetrics(validation), test: flatMetrics(test) },

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { resolveConfigPaths, trainConfigSchema } from '../../config/train.js';
 import { dirname, resolve } from 'node:path';
-import { InputError, type Tensor } from '../../core/index.js';
+import { InputError } from '../../core/index.js';
+import { modelForward } from '../../train/build.js';
 import { loadModel } from '../../models/saved-model.js';
 import { evaluateExamples } from '../../train/evaluate.js';
 import { prepareData } from '../../train/prepare-data.js';
@@ -27,7 +28,7 @@ export function registerEvaluate(program: Command): void {
           throw new InputError(`the data's sequences are ${data.length} bp, the model takes ${saved.description.input.length} bp (set data.length)`);
         }
         const task = taskAdapter(config.task, data.outputs, data.train);
-        const forward = (inputs: readonly Tensor[]) => (saved.model as unknown as { forward(x: Tensor): Tensor }).forward(inputs[0]!);
+        const forward = modelForward(saved.model);
         const test = evaluateExamples(saved.model, forward, data.test, task);
         process.stdout.write(`${JSON.stringify({ examples: data.test.count, loss: test.loss, ...test.report }, null, 2)}\n`);
       } finally {
