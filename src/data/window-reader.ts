@@ -11,6 +11,7 @@
 import { InputError } from '../core/errors.js';
 import { oneHotBytes } from '../genomics/encode-bytes.js';
 import type { Genome, GenomeInterval, SyncGenome } from '../io/genome.js';
+import { reverseComplementInPlace } from '../genomics/one-hot-arrays.js';
 
 /** ASCII 'N', the base of padding outside a chromosome. */
 export const PAD_BASE = 78;
@@ -93,20 +94,6 @@ export async function readWindowBytes(genome: Genome, windows: readonly GenomeIn
   }
 }
 
-/**
- * Reverse-complements, in place, the `[4, length]` channel-major one-hot sample at `offset`
- * (A, C, G, T order): channel c, position i <-> channel 3 - c, position length - 1 - i.
- * (The same operation as `reverseComplementInPlace` in augment.ts, which cannot be imported
- * here because that module loads the native addon.)
- */
-function reverseComplementSample(values: Float32Array, offset: number, length: number): void {
-  for (let a = offset, b = offset + 4 * length - 1; a < b; a++, b--) {
-    const t = values[a]!;
-    values[a] = values[b]!;
-    values[b] = t;
-  }
-}
-
 /** One batch of windows to read, in the compact form sent to a worker. */
 export interface WindowBatchRequest {
   /** Per sample: index into the chromosome name table. */
@@ -153,7 +140,7 @@ export async function encodeWindowBatch(
   await readWindowBytes(genome, windows, length, scratch, 0);
   const out = new Float32Array(n * 4 * length);
   oneHotBytes(scratch.subarray(0, n * length), length, out, 0, { unknown: options.unknown ?? 0.25 });
-  for (let i = 0; i < n; i++) if (request.flips[i] === 1) reverseComplementSample(out, i * 4 * length, length);
+  for (let i = 0; i < n; i++) if (request.flips[i] === 1) reverseComplementInPlace(out, i * 4 * length, length);
   return out;
 }
 
