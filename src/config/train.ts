@@ -38,13 +38,58 @@ export const tableDataSchema = z.strictObject({
   testShuffledNegatives: positiveInt.optional(),
 });
 
-export const dataSchema = z.discriminatedUnion('kind', [plantedDataSchema, tableDataSchema]);
+/**
+ * Genomic windows labelled by peaks (DeepSEA-style): one binary task per peak file; a window
+ * is positive for a task when its central bin is covered by that task's peaks for at least
+ * `minOverlap`; negatives are random (GC-matched) genome windows.
+ */
+export const intervalsDataSchema = z.strictObject({
+  kind: z.literal('intervals'),
+  genome: z.string().min(1),
+  tasks: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        peaks: z.string().min(1),
+        format: z.enum(['bed3', 'bed4', 'bed5', 'bed6', 'bed9', 'bed12', 'narrowPeak', 'broadPeak']).optional(),
+      }),
+    )
+    .min(1),
+  window: positiveInt.default(1000),
+  bin: positiveInt.default(200),
+  minOverlap: z.number().gt(0).max(1).default(0.5),
+  positives: z.enum(['center', 'tile', 'both']).default('center'),
+  outOfBounds: z.enum(['skip', 'pad']).default('skip'),
+  chromosomes: z.array(z.string().min(1)).min(1).optional(),
+  negatives: z
+    .strictObject({
+      ratio: z.number().min(0).default(1),
+      gcMatch: z.boolean().default(true),
+      maxN: z.number().min(0).max(1).default(0.1),
+      blacklist: z.string().min(1).optional(),
+    })
+    .default({ ratio: 1, gcMatch: true, maxN: 0.1 }),
+  augment: z
+    .strictObject({
+      /** Chance each training window is reverse-complemented. */
+      reverseComplement: z.number().min(0).max(1).default(0),
+      /** Largest random shift of training windows, in bp. */
+      shift: z.number().int().nonnegative().default(0),
+    })
+    .default({ reverseComplement: 0, shift: 0 }),
+  /** Worker threads reading training batches (0: on the main thread). */
+  workers: z.number().int().nonnegative().default(1),
+});
+
+export const dataSchema = z.discriminatedUnion('kind', [plantedDataSchema, tableDataSchema, intervalsDataSchema]);
 
 const fraction = z.number().min(0).lt(1);
+/** A held-out part: a fraction of the examples, or whole chromosomes (genomic data). */
+const holdOut = z.union([fraction, z.strictObject({ chromosomes: z.array(z.string().min(1)).min(1) })]);
 export const splitSchema = z
   .strictObject({
-    validation: fraction.default(0.1),
-    test: fraction.default(0.1),
+    validation: holdOut.default(0.1),
+    test: holdOut.default(0.1),
     seed: z.number().int().nonnegative().optional(),
   })
   .default({ validation: 0.1, test: 0.1 });
@@ -124,8 +169,18 @@ export type DataConfig = z.infer<typeof dataSchema>;
 
 /** The config with its file paths (data, test data, init model) made relative to `baseDir` (the config file's folder). */
 export function resolveConfigPaths(config: TrainConfig, baseDir: string, resolve: (base: string, path: string) => string): TrainConfig {
-  const data = config.data.kind === 'table'
-    ? { ...config.data, path: resolve(baseDir, config.data.path), ...(config.data.testPath ? { testPath: resolve(baseDir, config.data.testPath) } : {}) }
-    : config.data;
+  const at = (p: string) => resolve(baseDir, p);
+  const d = config.data;
+  const data: DataConfig =
+    d.kind === 'table'
+      ? { ...d, path: at(d.path), ...(d.testPath ? { testPath: at(d.testPath) } : {}) }
+      : d.kind === 'intervals'
+        ? {
+            ...d,
+            genome: at(d.genome),
+            tasks: d.tasks.map((t) => ({ ...t, peaks: at(t.peaks) })),
+            negatives: { ...d.negatives, ...(d.negatives.blacklist ? { blacklist: at(d.negatives.blacklist) } : {}) },
+          }
+        : d;
   return { ...config, data, ...(config.init ? { init: { ...config.init, from: resolve(baseDir, config.init.from) } } : {}) };
 }

@@ -1,6 +1,6 @@
-/** Loss and metrics of a model over in-memory examples, in one inference pass. */
+/** Loss and metrics of a model over a data split, in one inference pass over its batches. */
 import { inferenceMode, tidy, type Tensor } from '../core/index.js';
-import { gatherBatch, type ArrayExamples } from '../data/in-memory.js';
+import type { BatchSource } from '../data/batch.js';
 import type { Module } from '../nn/index.js';
 import { computeMetrics, type MetricReport } from './metric-registry.js';
 import type { TaskAdapter } from './task.js';
@@ -9,40 +9,55 @@ export interface Evaluation {
   /** Mean loss per example. */
   loss: number;
   report: MetricReport;
-  /** Predictions after the task's transform: [N, outputs] row-major. */
+  /** Predictions after the task's transform: [N, outputs] row-major, in batch order. */
   predictions: Float32Array;
+  /** The targets, in the same order. */
+  targets: Float32Array;
 }
 
-export function evaluateExamples(
-  model: Module,
-  forward: (inputs: readonly Tensor[]) => Tensor,
-  data: ArrayExamples,
-  task: TaskAdapter,
-  batchSize = 256,
-): Evaluation {
-  model.eval();
-  const chunks: Float32Array[] = [];
-  let lossSum = 0;
-  for (let start = 0; start < data.count; start += batchSize) {
-    const indices = Array.from({ length: Math.min(batchSize, data.count - start) }, (_, i) => start + i);
-    const { predictions, loss } = tidy(() =>
-      inferenceMode(() => {
-        const batch = gatherBatch(data, indices);
-        const out = forward(batch.inputs);
-        const loss = task.loss(out, batch.targets).item();
-        const y = task.transform === 'sigmoid' ? out.sigmoid() : task.transform === 'softmax' ? out.softmax(-1) : out;
-        return { predictions: y.contiguous().data<Float32Array>(), loss };
-      }),
-    );
-    chunks.push(predictions);
-    lossSum += loss * indices.length;
-  }
-  const predictions = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
+function concat(chunks: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
   for (const c of chunks) {
-    predictions.set(c, at);
+    out.set(c, at);
     at += c.length;
   }
-  const report = computeMetrics(task.kind, predictions, data.targets, { tasks: task.metricTasks });
-  return { loss: lossSum / data.count, report, predictions };
+  return out;
+}
+
+/** Runs the model (eval mode, inference mode) over epoch 0 of `source`, which should not shuffle. */
+export async function evaluateBatches(
+  model: Module,
+  forward: (inputs: readonly Tensor[]) => Tensor,
+  source: BatchSource,
+  task: TaskAdapter,
+): Promise<Evaluation> {
+  model.eval();
+  const predictions: Float32Array[] = [];
+  const targets: Float32Array[] = [];
+  let lossSum = 0;
+  let count = 0;
+  for await (const batch of source.batches(0, 0)) {
+    const result = tidy(() => {
+      try {
+        return inferenceMode(() => {
+          const out = forward(batch.inputs);
+          const n = batch.targets.shape[0] ?? 1;
+          const loss = task.loss(out, batch.targets).item();
+          const y = task.transform === 'sigmoid' ? out.sigmoid() : task.transform === 'softmax' ? out.softmax(-1) : out;
+          return { n, loss, y: y.contiguous().data<Float32Array>(), t: batch.targets.toDType('float32').contiguous().data<Float32Array>() };
+        });
+      } finally {
+        for (const t of batch.inputs) t.dispose();
+        batch.targets.dispose();
+      }
+    });
+    predictions.push(result.y);
+    targets.push(result.t);
+    lossSum += result.loss * result.n;
+    count += result.n;
+  }
+  const p = concat(predictions);
+  const t = concat(targets);
+  return { loss: lossSum / count, report: computeMetrics(task.kind, p, t, { tasks: task.metricTasks }), predictions: p, targets: t };
 }

@@ -1,19 +1,26 @@
 /**
- * From a config's `data` and `split` sections to train / validation / test examples:
- * the composition of readers, encoders and splits the config names.
+ * From a config's `data` and `split` sections to train / validation / test batch sources:
+ * the composition of readers, encoders, datasets and splits the config names.
  */
 import type { DataConfig, TrainConfig } from '../config/train.js';
-import { InputError } from '../core/index.js';
-import { type ArrayExamples } from '../data/in-memory.js';
+import { ConfigError, InputError } from '../core/index.js';
+import type { BatchSource } from '../data/batch.js';
+import { genomicBatches, type GenomicBatchSource } from '../data/genomic-batches.js';
+import { inMemoryBatches, type ArrayExamples } from '../data/in-memory.js';
+import { buildIntervalDataset, labelTargets, splitIntervalDataset, type IntervalDataset } from '../data/interval-dataset.js';
 import { encodeLabelledSequences, subsetExamples, type EncodedSequences } from '../data/labelled-sequences.js';
 import { consensusPwm, plantedMotifDataset } from '../data/planted-motifs.js';
 import { splitByFraction } from '../data/splits.js';
+import { openGenome } from '../io/genome.js';
 import { readSequenceTable } from '../io/sequence-table.js';
+import type { TargetMatrix } from './task.js';
 
 export interface PreparedData {
-  train: ArrayExamples;
-  validation: ArrayExamples;
-  test: ArrayExamples;
+  train: BatchSource;
+  validation: BatchSource;
+  test: BatchSource;
+  /** Training targets [N, T] (for class balance). */
+  trainTargets: TargetMatrix;
   /** Output names: tasks, or classes for multiclass. */
   outputs: string[];
   classes?: string[];
@@ -21,14 +28,18 @@ export interface PreparedData {
   length: number;
   /** Numeric features per example given as a second input, or 0. */
   features: number;
-  /** Test-split sequences and ids, for reports and attribution examples. */
-  testSequences: string[];
-  testIds: string[];
-  /** One line per notable fact about the data (sizes, class balance), for logs. */
+  /** One line per notable fact about the data (sizes, dropped records), for logs. */
   summary: string[];
+  /** Releases files and worker threads. */
+  close(): Promise<void>;
 }
 
-async function encodeTable(data: Extract<DataConfig, { kind: 'table' }>, path: string, kind: TrainConfig['task'], seed: number, negatives?: number, classes?: string[]): Promise<EncodedSequences> {
+const EVAL_BATCH = 256;
+
+type TableData = Extract<DataConfig, { kind: 'table' }>;
+type IntervalsData = Extract<DataConfig, { kind: 'intervals' }>;
+
+async function encodeTable(data: TableData, path: string, task: TrainConfig['task'], seed: number, negatives?: number, classes?: string[]): Promise<EncodedSequences> {
   const table = await readSequenceTable(path, {
     ...(data.delimiter ? { delimiter: data.delimiter } : {}),
     header: data.header,
@@ -38,72 +49,155 @@ async function encodeTable(data: Extract<DataConfig, { kind: 'table' }>, path: s
     ...(data.featureColumns !== undefined ? { featureColumns: data.featureColumns } : {}),
   });
   return encodeLabelledSequences(table, {
-    kind: kind.kind,
-    ...(classes ?? kind.classes ? { classes: classes ?? kind.classes } : {}),
+    kind: task.kind,
+    ...((classes ?? task.classes) ? { classes: classes ?? task.classes } : {}),
     ...(data.length !== undefined ? { length: data.length } : {}),
     ...(negatives !== undefined ? { shuffledNegatives: negatives } : {}),
     seed,
   });
 }
 
-async function encodeAll(config: TrainConfig): Promise<{ all: EncodedSequences; heldOut?: EncodedSequences }> {
+function fractionOf(config: TrainConfig, part: 'validation' | 'test'): number {
+  const value = config.split[part];
+  if (typeof value !== 'number') {
+    throw new ConfigError(`split.${part}`, `chromosome hold-outs need genomic data (data.kind: intervals), got data.kind '${config.data.kind}'`);
+  }
+  return value;
+}
+
+/** Sequences held in memory (planted, table): split by seeded fractions or a separate test file. */
+async function inMemoryData(config: TrainConfig): Promise<PreparedData> {
   const { data, task, seed } = config;
-  switch (data.kind) {
-    case 'planted': {
-      if (task.kind !== 'binary') throw new InputError(`task.kind: planted-motif data is binary (one task per motif), got '${task.kind}'`);
-      const generated = plantedMotifDataset({
-        count: data.count,
-        length: data.length,
-        motifs: data.motifs.map((m) => ({ name: m.name, pwm: consensusPwm(m.consensus) })),
-        positiveFraction: data.positiveFraction,
-        seed,
-      });
-      const rows = {
-        ids: generated.sequences.map((_, i) => `seq${i + 1}`),
-        sequences: generated.sequences,
-        labels: generated.labels.map((l) => l.map(String)),
-        labelNames: generated.tasks,
-      };
-      return { all: encodeLabelledSequences(rows, { kind: 'binary' }) };
+  let all: EncodedSequences;
+  let heldOut: EncodedSequences | undefined;
+  if (data.kind === 'planted') {
+    if (task.kind !== 'binary') throw new ConfigError('task.kind', `planted-motif data is binary (one task per motif), got '${task.kind}'`);
+    const generated = plantedMotifDataset({
+      count: data.count,
+      length: data.length,
+      motifs: data.motifs.map((m) => ({ name: m.name, pwm: consensusPwm(m.consensus) })),
+      positiveFraction: data.positiveFraction,
+      seed,
+    });
+    all = encodeLabelledSequences(
+      { ids: generated.sequences.map((_, i) => `seq${i + 1}`), sequences: generated.sequences, labels: generated.labels.map((l) => l.map(String)), labelNames: generated.tasks },
+      { kind: 'binary' },
+    );
+  } else if (data.kind === 'table') {
+    all = await encodeTable(data, data.path, task, seed, data.shuffledNegatives);
+    if (data.testPath !== undefined) heldOut = await encodeTable(data, data.testPath, task, seed + 1, data.testShuffledNegatives, all.classes);
+  } else {
+    throw new InputError(`data.kind '${data.kind}' is not held in memory`);
+  }
+  const test = heldOut ? 0 : fractionOf(config, 'test');
+  const validation = fractionOf(config, 'validation');
+  if (validation + test >= 1) throw new ConfigError('split', `validation (${validation}) and test (${test}) leave nothing to train on`);
+  const parts = splitByFraction(all.examples.count, { train: 1 - validation - test, validation, test }, config.split.seed ?? seed);
+  const train = subsetExamples(all.examples, parts.train);
+  const valid = subsetExamples(all.examples, parts.validation);
+  const testExamples: ArrayExamples = heldOut ? heldOut.examples : subsetExamples(all.examples, parts.test);
+  for (const [name, part] of [['training', train], ['validation', valid], ['test', testExamples]] as const) {
+    if (part.count === 0) throw new ConfigError('split', `the ${name} split is empty (${all.examples.count} examples); use more data or other fractions`);
+  }
+  const length = all.examples.inputShape[1]!;
+  return {
+    train: inMemoryBatches(train, { batchSize: config.train.batchSize, seed }),
+    validation: inMemoryBatches(valid, { batchSize: EVAL_BATCH, shuffle: false }),
+    test: inMemoryBatches(testExamples, { batchSize: EVAL_BATCH, shuffle: false }),
+    trainTargets: { values: train.targets, shape: [train.count, ...train.targetShape] },
+    outputs: all.outputs,
+    ...(all.classes ? { classes: all.classes } : {}),
+    length,
+    features: all.examples.featureShape?.[0] ?? 0,
+    summary: [`data: ${train.count} training, ${valid.count} validation, ${testExamples.count} test sequences of ${length} bp; outputs ${all.outputs.join(', ')}`],
+    close: async () => {},
+  };
+}
+
+function describeSplit(name: string, d: IntervalDataset): string {
+  const positives = d.tasks.map((t, j) => {
+    let n = 0;
+    for (let i = 0; i < d.windows.length; i++) n += d.labels[i * d.tasks.length + j]!;
+    return `${t} ${n}`;
+  });
+  return `${name} ${d.windows.length} windows (positives: ${positives.join(', ')})`;
+}
+
+/** Genomic windows labelled by peaks, read from the genome batch by batch. */
+async function intervalData(config: TrainConfig, data: IntervalsData): Promise<PreparedData> {
+  if (config.task.kind !== 'binary') throw new ConfigError('task.kind', `peak-labelled windows are binary tasks, got '${config.task.kind}'`);
+  const genome = await openGenome(data.genome);
+  const sources: GenomicBatchSource[] = [];
+  try {
+    const dataset = await buildIntervalDataset(genome, {
+      tasks: data.tasks.map((t) => ({ name: t.name, peaks: t.peaks, ...(t.format ? { format: t.format } : {}) })),
+      window: data.window,
+      bin: data.bin,
+      minOverlap: data.minOverlap,
+      positives: data.positives,
+      outOfBounds: data.outOfBounds,
+      ...(data.chromosomes ? { chromosomes: data.chromosomes } : {}),
+      negativeRatio: data.negatives.ratio,
+      gcMatch: data.negatives.gcMatch,
+      maxN: data.negatives.maxN,
+      ...(data.negatives.blacklist ? { blacklist: data.negatives.blacklist } : {}),
+      seed: config.seed,
+    });
+    const { validation, test } = config.split;
+    let split;
+    if (typeof validation === 'number' && typeof test === 'number') {
+      if (validation + test >= 1) throw new ConfigError('split', `validation (${validation}) and test (${test}) leave nothing to train on`);
+      split = splitIntervalDataset(dataset, { fractions: { train: 1 - validation - test, validation, test }, seed: config.split.seed ?? config.seed });
+    } else if (typeof validation !== 'number' && typeof test !== 'number') {
+      split = splitIntervalDataset(dataset, { validation: validation.chromosomes, test: test.chromosomes }, genome.chromosomes().keys());
+    } else {
+      throw new ConfigError('split', 'hold out chromosomes for both validation and test, or fractions for both');
     }
-    case 'table': {
-      const all = await encodeTable(data, data.path, task, seed, data.shuffledNegatives);
-      if (data.testPath === undefined) return { all };
-      const heldOut = await encodeTable(data, data.testPath, task, seed + 1, data.testShuffledNegatives, all.classes);
-      return { all, heldOut };
+    for (const [name, part] of [['training', split.train], ['validation', split.validation], ['test', split.test]] as const) {
+      if (part.windows.length === 0) throw new ConfigError('split', `the ${name} split has no windows; hold out other chromosomes or use fractions`);
     }
+    const common = { genome, unknown: 0.25 as const };
+    sources.push(
+      await genomicBatches({
+        ...common,
+        windows: split.train.windows,
+        targets: labelTargets(split.train),
+        batchSize: config.train.batchSize,
+        seed: config.seed,
+        reverseComplement: data.augment.reverseComplement,
+        shift: data.augment.shift,
+        workers: data.workers,
+      }),
+    );
+    for (const part of [split.validation, split.test]) {
+      sources.push(await genomicBatches({ ...common, windows: part.windows, targets: labelTargets(part), batchSize: EVAL_BATCH, shuffle: false, workers: 0 }));
+    }
+    const trainLabels = labelTargets(split.train);
+    return {
+      train: sources[0]!,
+      validation: sources[1]!,
+      test: sources[2]!,
+      trainTargets: { values: trainLabels.values, shape: trainLabels.shape },
+      outputs: dataset.tasks,
+      length: data.window,
+      features: 0,
+      summary: [
+        `data: ${dataset.report.peakWindows} peak windows and ${dataset.report.negatives} negatives of ${data.window} bp from ${data.genome}`,
+        `split: ${describeSplit('training', split.train)}; ${describeSplit('validation', split.validation)}; ${describeSplit('test', split.test)}`,
+        ...dataset.report.warnings.map((w) => `warning: ${w}`),
+      ],
+      close: async () => {
+        for (const s of sources) await s.close();
+        await genome.close();
+      },
+    };
+  } catch (err) {
+    for (const s of sources) await s.close();
+    await genome.close();
+    throw err;
   }
 }
 
 export async function prepareData(config: TrainConfig): Promise<PreparedData> {
-  const { all, heldOut } = await encodeAll(config);
-  const splitSeed = config.split.seed ?? config.seed;
-  const test = heldOut ? 0 : config.split.test;
-  const fractions = { train: 1 - config.split.validation - test, validation: config.split.validation, test };
-  const parts = splitByFraction(all.examples.count, fractions, splitSeed);
-  const testIndices = heldOut ? [] : parts.test;
-  const testExamples = heldOut ? heldOut.examples : subsetExamples(all.examples, testIndices);
-  const testSource = heldOut ?? all;
-  const indicesOfTest = heldOut ? Array.from({ length: heldOut.examples.count }, (_, i) => i) : testIndices;
-  const prepared: PreparedData = {
-    train: subsetExamples(all.examples, parts.train),
-    validation: subsetExamples(all.examples, parts.validation),
-    test: testExamples,
-    outputs: all.outputs,
-    ...(all.classes ? { classes: all.classes } : {}),
-    length: all.examples.inputShape[1]!,
-    features: all.examples.featureShape?.[0] ?? 0,
-    testSequences: indicesOfTest.map((i) => testSource.sequences[i]!),
-    testIds: indicesOfTest.map((i) => testSource.ids[i]!),
-    summary: [],
-  };
-  if (prepared.train.count === 0 || prepared.validation.count === 0 || prepared.test.count === 0) {
-    throw new InputError(
-      `split: ${prepared.train.count} training, ${prepared.validation.count} validation and ${prepared.test.count} test examples; every split needs at least one (more data, or other split fractions)`,
-    );
-  }
-  prepared.summary.push(
-    `data: ${prepared.train.count} training, ${prepared.validation.count} validation, ${prepared.test.count} test sequences of ${prepared.length} bp; outputs ${prepared.outputs.join(', ')}`,
-  );
-  return prepared;
+  return config.data.kind === 'intervals' ? intervalData(config, config.data) : inMemoryData(config);
 }

@@ -11,12 +11,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainConfig } from '../config/train.js';
 import { manualSeed, setNumThreads } from '../core/index.js';
-import { inMemoryBatches } from '../data/in-memory.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { loadModuleWeights } from '../nn/safetensors.js';
 import { describeModel, saveModel } from '../models/saved-model.js';
 import { buildModel, buildOptimizer, buildSchedule, initialiseFrom, modelForward, modelOptions } from './build.js';
-import { evaluateExamples, type Evaluation } from './evaluate.js';
+import { evaluateBatches, type Evaluation } from './evaluate.js';
 import { fit, type FitEvent } from './fit.js';
 import { higherIsBetter, type MetricReport } from './metric-registry.js';
 import { prepareData, type PreparedData } from './prepare-data.js';
@@ -83,7 +82,7 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
 
   const data: PreparedData = await prepareData(config);
   for (const line of data.summary) log(line);
-  const task = taskAdapter(config.task, data.outputs, data.train);
+  const task = taskAdapter(config.task, data.outputs, data.trainTargets);
   const monitor = config.train.earlyStopping?.metric ?? task.defaultMetric;
   const mode = higherIsBetter(monitor) ? 'max' : 'min';
 
@@ -95,7 +94,7 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
     log(`init: ${copied.length} tensors from ${config.init.from}${skipped.length ? `, ${skipped.length} not matching kept fresh (${skipped.slice(0, 4).join(', ')})` : ''}`);
   }
   const optimizer = buildOptimizer(config.train.optimizer, model);
-  const batches = inMemoryBatches(data.train, { batchSize: config.train.batchSize, seed: config.seed });
+  const batches = data.train;
   const { schedule, scheduleOn } = buildSchedule(config.train.schedule, optimizer, batches.batchesPerEpoch * config.train.epochs, mode);
   const forward = modelForward(model);
 
@@ -116,8 +115,8 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
       optimizer,
       ...(schedule ? { schedule, scheduleOn } : {}),
       train: batches,
-      evaluate: () => {
-        latestValidation = evaluateExamples(model, forward, data.validation, task);
+      evaluate: async () => {
+        latestValidation = await evaluateBatches(model, forward, data.validation, task);
         return flatMetrics(latestValidation);
       },
       epochs: config.train.epochs,
@@ -145,8 +144,8 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
     // The best epoch's weights, evaluated on validation and test.
     if (existsSync(bestPath)) loadModuleWeights(bestPath, model);
     // After a resume the best epoch may predate this process: evaluate it again then.
-    const validation = bestValidation ?? evaluateExamples(model, forward, data.validation, task);
-    const test = evaluateExamples(model, forward, data.test, task);
+    const validation = bestValidation ?? (await evaluateBatches(model, forward, data.validation, task));
+    const test = await evaluateBatches(model, forward, data.test, task);
     const metrics = {
       monitor,
       bestEpoch: result.best?.epoch ?? null,
@@ -167,13 +166,13 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
     );
     writeFileAtomic(join(outDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
     writeTrainingReport(join(outDir, 'report.html'), {
-      title: `${config.model.name} on ${config.data.kind === 'table' ? config.data.path : `${config.data.kind} data`}`,
+      title: `${config.model.name} on ${config.data.kind === 'table' ? config.data.path : config.data.kind === 'intervals' ? config.data.genome : `${config.data.kind} data`}`,
       task: config.task.kind,
       outputs: data.outputs,
       history: result.history,
       monitor,
       bestEpoch: result.best?.epoch ?? null,
-      test: { predictions: test.predictions, targets: data.test.targets, report: test.report, loss: test.loss },
+      test: { predictions: test.predictions, targets: test.targets, report: test.report, loss: test.loss },
       validation: { report: validation.report, loss: validation.loss },
     });
     rmSync(bestPath, { force: true });
@@ -189,5 +188,6 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
   } finally {
     model.dispose();
     optimizer.dispose();
+    await data.close();
   }
 }

@@ -3,7 +3,6 @@
  * predictions (sigmoid, softmax, none), which metrics apply, and which metric to monitor.
  */
 import { InputError, type Tensor } from '../core/index.js';
-import type { ArrayExamples } from '../data/in-memory.js';
 import { binaryCrossEntropy, crossEntropy, meanSquaredError } from './losses.js';
 import type { OutputTransform } from './predict-examples.js';
 
@@ -27,14 +26,21 @@ export interface TaskAdapter {
   posWeight?: number[];
 }
 
+/** Training targets as a row-major matrix (for statistics such as class balance). */
+export interface TargetMatrix {
+  values: Float32Array | Uint8Array;
+  shape: readonly number[];
+}
+
 /** negatives / positives per task column of 0/1 targets (NaN ignored; 1 where a class is absent). */
-export function balancedPosWeight(data: ArrayExamples): number[] {
-  const tasks = data.targetShape[0] ?? 1;
+export function balancedPosWeight(targets: TargetMatrix): number[] {
+  const tasks = targets.shape[1] ?? 1;
+  const count = targets.shape[0] ?? 0;
   return Array.from({ length: tasks }, (_, t) => {
     let pos = 0;
     let neg = 0;
-    for (let n = 0; n < data.count; n++) {
-      const y = data.targets[n * tasks + t]!;
+    for (let n = 0; n < count; n++) {
+      const y = targets.values[n * tasks + t]!;
       if (y === 1) pos++;
       else if (y === 0) neg++;
     }
@@ -42,7 +48,7 @@ export function balancedPosWeight(data: ArrayExamples): number[] {
   });
 }
 
-export function taskAdapter(settings: TaskSettings, outputs: readonly string[], train: ArrayExamples): TaskAdapter {
+export function taskAdapter(settings: TaskSettings, outputs: readonly string[], train: TargetMatrix): TaskAdapter {
   switch (settings.kind) {
     case 'binary': {
       const posWeight = settings.posWeight === 'auto' ? balancedPosWeight(train) : settings.posWeight;

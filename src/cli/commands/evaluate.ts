@@ -5,8 +5,8 @@ import { dirname, resolve } from 'node:path';
 import { InputError } from '../../core/index.js';
 import { modelForward } from '../../train/build.js';
 import { loadModel } from '../../models/saved-model.js';
-import { evaluateExamples } from '../../train/evaluate.js';
-import { prepareData } from '../../train/prepare-data.js';
+import { evaluateBatches } from '../../train/evaluate.js';
+import { prepareData, type PreparedData } from '../../train/prepare-data.js';
 import { taskAdapter } from '../../train/task.js';
 
 export function registerEvaluate(program: Command): void {
@@ -18,8 +18,9 @@ export function registerEvaluate(program: Command): void {
     .action(async (o: { model: string; config: string }) => {
       const config = resolveConfigPaths(loadConfig(trainConfigSchema, o.config), dirname(o.config), resolve);
       const saved = loadModel(o.model);
+      let data: PreparedData | undefined;
       try {
-        const data = await prepareData(config);
+        data = await prepareData(config);
         const expected = saved.description.task.outputs;
         if (data.outputs.join('\t') !== expected.join('\t')) {
           throw new InputError(`the data's outputs (${data.outputs.join(', ')}) differ from the model's (${expected.join(', ')})`);
@@ -27,12 +28,13 @@ export function registerEvaluate(program: Command): void {
         if (saved.description.input.length !== data.length) {
           throw new InputError(`the data's sequences are ${data.length} bp, the model takes ${saved.description.input.length} bp (set data.length)`);
         }
-        const task = taskAdapter(config.task, data.outputs, data.train);
+        const task = taskAdapter(config.task, data.outputs, data.trainTargets);
         const forward = modelForward(saved.model);
-        const test = evaluateExamples(saved.model, forward, data.test, task);
-        process.stdout.write(`${JSON.stringify({ examples: data.test.count, loss: test.loss, ...test.report }, null, 2)}\n`);
+        const test = await evaluateBatches(saved.model, forward, data.test, task);
+        process.stdout.write(`${JSON.stringify({ examples: data.test.size, loss: test.loss, ...test.report }, null, 2)}\n`);
       } finally {
         saved.model.dispose();
+        await data?.close();
       }
     });
 }
