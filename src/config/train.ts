@@ -81,7 +81,29 @@ export const intervalsDataSchema = z.strictObject({
   workers: z.number().int().nonnegative().default(1),
 });
 
-export const dataSchema = z.discriminatedUnion('kind', [plantedDataSchema, tableDataSchema, intervalsDataSchema]);
+/**
+ * An expression matrix (CSV/TSV, genes x samples or samples x genes): samples are the
+ * examples, genes the input features. With `labels`, a label per sample (classification or
+ * regression); without, the targets are the inputs (autoencoder / VAE).
+ */
+export const expressionDataSchema = z.strictObject({
+  kind: z.literal('expression'),
+  path: z.string().min(1),
+  /** Samples are the matrix's rows or its columns. */
+  samples: z.enum(['rows', 'columns']).default('rows'),
+  rowNameColumn: column.optional(),
+  /** Regular expression selecting the value columns by header name (default: all but the row names). */
+  columns: z.string().min(1).optional(),
+  labels: z.strictObject({ path: z.string().min(1), idColumn: column.optional(), labelColumn: column.optional() }).optional(),
+  /** A held-out test matrix in the same layout (then split.test is ignored). */
+  testPath: z.string().min(1).optional(),
+  clip: z.tuple([z.number(), z.number()]).optional(),
+  log1p: z.boolean().default(false),
+  /** Standardise each gene with the training split's mean and deviation. */
+  standardize: z.boolean().default(true),
+});
+
+export const dataSchema = z.discriminatedUnion('kind', [plantedDataSchema, tableDataSchema, intervalsDataSchema, expressionDataSchema]);
 
 const fraction = z.number().min(0).lt(1);
 /** A held-out part: a fraction of the examples, or whole chromosomes (genomic data). */
@@ -95,7 +117,9 @@ export const splitSchema = z
   .default({ validation: 0.1, test: 0.1 });
 
 export const taskSchema = z.strictObject({
-  kind: z.enum(['binary', 'multiclass', 'regression']),
+  kind: z.enum(['binary', 'multiclass', 'regression', 'reconstruction']),
+  /** VAE (reconstruction task): weight of the KL term. */
+  beta: z.number().nonnegative().optional(),
   /** Class names in output order (multiclass). Default: sorted distinct labels. */
   classes: z.array(z.string().min(1)).min(2).optional(),
   /** Positive-class weight per task for imbalance: numbers, or 'auto' (negatives / positives in the training split). */
@@ -174,6 +198,8 @@ export function resolveConfigPaths(config: TrainConfig, baseDir: string, resolve
   const data: DataConfig =
     d.kind === 'table'
       ? { ...d, path: at(d.path), ...(d.testPath ? { testPath: at(d.testPath) } : {}) }
+      : d.kind === 'expression'
+        ? { ...d, path: at(d.path), ...(d.testPath ? { testPath: at(d.testPath) } : {}), ...(d.labels ? { labels: { ...d.labels, path: at(d.labels.path) } } : {}) }
       : d.kind === 'intervals'
         ? {
             ...d,

@@ -1,6 +1,8 @@
 /** Builders from config sections: the model (with its data-derived sizes), optimizer and schedule. */
 import type { TrainConfig } from '../config/train.js';
-import { ConfigError, noGrad, Tensor, tidy } from '../core/index.js';
+import { ConfigError, noGrad, tidy, type Tensor } from '../core/index.js';
+import type { ModelOutput } from './losses.js';
+import type { TaskAdapter } from './task.js';
 import * as ops from '../ops/index.js';
 import type { Module } from '../nn/index.js';
 
@@ -14,15 +16,24 @@ export function modelOptions(config: TrainConfig, outputs: number, length: numbe
   const keys = modelOptionKeys(config.model.name);
   const options: Record<string, unknown> = { ...config.model.options };
   if (keys.includes('tasks') && options.tasks === undefined) options.tasks = outputs;
+  if (keys.includes('targets') && options.targets === undefined && config.task.kind !== 'reconstruction') options.targets = outputs;
   if (keys.includes('length') && options.length === undefined) options.length = length;
   if (keys.includes('features') && options.features === undefined && features > 0) options.features = features;
   return options;
 }
 
-/** forward(...inputs) of a model built by buildModel: one sequence input, or sequence + features. */
-export function modelForward(model: Module): (inputs: readonly Tensor[]) => Tensor {
-  const m = model as unknown as { forward(...x: Tensor[]): Tensor };
+/** forward(...inputs) of a model built by buildModel: sequences, sequences + features, or features. */
+export function modelForward(model: Module): (inputs: readonly Tensor[]) => ModelOutput {
+  const m = model as unknown as { forward(...x: Tensor[]): ModelOutput };
   return (inputs) => m.forward(...inputs);
+}
+
+/** What the data gives the model. */
+export interface DataShape {
+  inputKind: 'sequence' | 'features';
+  length: number;
+  features: number;
+  outputs: number;
 }
 
 /**
@@ -30,27 +41,32 @@ export function modelForward(model: Module): (inputs: readonly Tensor[]) => Tens
  * what the data gives (sequences, and features when there are any) and returns one output
  * per task or class.
  */
-export function buildModel(config: TrainConfig, options: Record<string, unknown>, outputs: number, length: number, features = 0): Module {
+export function buildModel(config: TrainConfig, options: Record<string, unknown>, data: DataShape, task: TaskAdapter): Module {
   const inputs = modelInputs(config.model.name, options);
-  const given = features > 0 ? 'sequence+features' : 'sequence';
+  const given = data.inputKind === 'features' ? 'features' : data.features > 0 ? 'sequence+features' : 'sequence';
   if (inputs !== given) {
-    const what = given === 'sequence' ? 'one-hot sequences' : 'one-hot sequences and numeric features (data.featureColumns)';
+    const what = { sequence: 'one-hot sequences', 'sequence+features': 'one-hot sequences and numeric features (data.featureColumns)', features: 'feature vectors' }[given];
     throw new ConfigError('model.name', `'${config.model.name}' takes ${inputs} input, but the data gives ${what}`);
   }
   const model = createModel(config.model.name, options);
   const shape = tidy(() =>
     noGrad(() => {
       model.eval();
-      const dry = features > 0 ? [ops.zeros([1, 4, length]), ops.zeros([1, features])] : [ops.zeros([1, 4, length])];
-      const out = (model as unknown as { forward(...x: Tensor[]): unknown }).forward(...dry);
-      return out instanceof Tensor ? out.shape : null;
+      const dry =
+        given === 'features' ? [ops.zeros([1, data.features])] : given === 'sequence' ? [ops.zeros([1, 4, data.length])] : [ops.zeros([1, 4, data.length]), ops.zeros([1, data.features])];
+      try {
+        return task.predict(modelForward(model)(dry)).shape;
+      } catch {
+        return null;
+      }
     }),
   );
   model.train();
-  if (shape === null || shape.length !== 2 || shape[1] !== outputs) {
+  const expected = task.kind === 'multiclass' ? 'class' : task.kind === 'reconstruction' ? 'feature' : 'task';
+  if (shape === null || shape.length !== 2 || shape[1] !== data.outputs) {
     model.dispose();
-    const got = shape === null ? 'named outputs' : `an output of shape [${shape.join(', ')}] per batch of 1`;
-    throw new ConfigError('model', `expected [1, ${outputs}] (one output per ${config.task.kind === 'multiclass' ? 'class' : 'task'}) for a ${length} bp sequence, got ${got}`);
+    const got = shape === null ? 'outputs a task cannot use' : `an output of shape [${shape.join(', ')}] per example`;
+    throw new ConfigError('model', `expected [1, ${data.outputs}] (one output per ${expected}) for one example, got ${got}`);
   }
   return model;
 }

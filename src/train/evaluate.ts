@@ -3,6 +3,7 @@ import { inferenceMode, tidy, type Tensor } from '../core/index.js';
 import type { BatchSource } from '../data/batch.js';
 import type { Module } from '../nn/index.js';
 import { computeMetrics, type MetricReport } from './metric-registry.js';
+import type { ModelOutput } from './losses.js';
 import type { TaskAdapter } from './task.js';
 
 export interface Evaluation {
@@ -28,7 +29,7 @@ function concat(chunks: readonly Float32Array[]): Float32Array {
 /** Runs the model (eval mode, inference mode) over epoch 0 of `source`, which should not shuffle. */
 export async function evaluateBatches(
   model: Module,
-  forward: (inputs: readonly Tensor[]) => Tensor,
+  forward: (inputs: readonly Tensor[]) => ModelOutput,
   source: BatchSource,
   task: TaskAdapter,
 ): Promise<Evaluation> {
@@ -44,7 +45,7 @@ export async function evaluateBatches(
           const out = forward(batch.inputs);
           const n = batch.targets.shape[0] ?? 1;
           const loss = task.loss(out, batch.targets).item();
-          const y = task.transform === 'sigmoid' ? out.sigmoid() : task.transform === 'softmax' ? out.softmax(-1) : out;
+          const y = task.predict(out);
           return { n, loss, y: y.contiguous().data<Float32Array>(), t: batch.targets.toDType('float32').contiguous().data<Float32Array>() };
         });
       } finally {
@@ -59,5 +60,5 @@ export async function evaluateBatches(
   }
   const p = concat(predictions);
   const t = concat(targets);
-  return { loss: lossSum / count, report: computeMetrics(task.kind, p, t, { tasks: task.metricTasks }), predictions: p, targets: t };
+  return { loss: lossSum / count, report: computeMetrics(task.metricKind, p, t, { tasks: task.metricTasks }), predictions: p, targets: t };
 }

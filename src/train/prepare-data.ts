@@ -13,6 +13,8 @@ import { consensusPwm, plantedMotifDataset } from '../data/planted-motifs.js';
 import { splitByFraction } from '../data/splits.js';
 import { openGenome } from '../io/genome.js';
 import { readSequenceTable } from '../io/sequence-table.js';
+import { readMatrix } from '../io/matrix.js';
+import { expressionExamples, expressionSamples, fitStandardizer, readSampleLabels, type ExpressionSamples, type ExpressionTargets } from '../data/expression.js';
 import type { TargetMatrix } from './task.js';
 
 export interface PreparedData {
@@ -24,9 +26,11 @@ export interface PreparedData {
   /** Output names: tasks, or classes for multiclass. */
   outputs: string[];
   classes?: string[];
-  /** Input length in bp. */
+  /** What the model takes: one-hot sequences (with numeric features when features > 0), or feature vectors only. */
+  inputKind: 'sequence' | 'features';
+  /** Input length in bp (sequence input), or 0. */
   length: number;
-  /** Numeric features per example given as a second input, or 0. */
+  /** Numeric features per example (the only input for 'features'; a second input otherwise), or 0. */
   features: number;
   /** One line per notable fact about the data (sizes, dropped records), for logs. */
   summary: string[];
@@ -48,6 +52,7 @@ async function encodeTable(data: TableData, path: string, task: TrainConfig['tas
     ...(data.idColumn !== undefined ? { idColumn: data.idColumn } : {}),
     ...(data.featureColumns !== undefined ? { featureColumns: data.featureColumns } : {}),
   });
+  if (task.kind === 'reconstruction') throw new ConfigError('task.kind', 'sequence tables are not reconstruction data; use data.kind expression');
   return encodeLabelledSequences(table, {
     kind: task.kind,
     ...((classes ?? task.classes) ? { classes: classes ?? task.classes } : {}),
@@ -107,6 +112,7 @@ async function inMemoryData(config: TrainConfig): Promise<PreparedData> {
     trainTargets: { values: train.targets, shape: [train.count, ...train.targetShape] },
     outputs: all.outputs,
     ...(all.classes ? { classes: all.classes } : {}),
+    inputKind: 'sequence',
     length,
     features: all.examples.featureShape?.[0] ?? 0,
     summary: [`data: ${train.count} training, ${valid.count} validation, ${testExamples.count} test sequences of ${length} bp; outputs ${all.outputs.join(', ')}`],
@@ -179,6 +185,7 @@ async function intervalData(config: TrainConfig, data: IntervalsData): Promise<P
       test: sources[2]!,
       trainTargets: { values: trainLabels.values, shape: trainLabels.shape },
       outputs: dataset.tasks,
+      inputKind: 'sequence',
       length: data.window,
       features: 0,
       summary: [
@@ -198,6 +205,79 @@ async function intervalData(config: TrainConfig, data: IntervalsData): Promise<P
   }
 }
 
+type ExpressionData = Extract<DataConfig, { kind: 'expression' }>;
+
+async function readExpression(data: ExpressionData, path: string, task: TrainConfig['task'], classes?: string[]): Promise<ExpressionSamples> {
+  const matrix = await readMatrix(path, {
+    ...(data.rowNameColumn !== undefined ? { rowNameColumn: data.rowNameColumn } : {}),
+    ...(data.columns !== undefined ? { columns: new RegExp(data.columns) } : {}),
+  });
+  let targets: ExpressionTargets = 'input';
+  if (task.kind === 'reconstruction') {
+    if (data.labels) throw new ConfigError('data.labels', 'a reconstruction task reconstructs the inputs; remove data.labels or change task.kind');
+  } else {
+    if (!data.labels) throw new ConfigError('data.labels', `a ${task.kind} task needs a label per sample (data.labels), or task.kind reconstruction`);
+    if (task.kind === 'binary') throw new ConfigError('task.kind', 'expression labels are classes (multiclass) or values (regression)');
+    const labels = await readSampleLabels(data.labels.path, {
+      ...(data.labels.idColumn !== undefined ? { idColumn: data.labels.idColumn } : {}),
+      ...(data.labels.labelColumn !== undefined ? { labelColumn: data.labels.labelColumn } : {}),
+    });
+    const wanted = classes ?? task.classes;
+    targets = { labels, kind: task.kind === 'multiclass' ? 'class' : 'value', ...(wanted ? { classes: wanted } : {}) };
+  }
+  return expressionSamples(matrix, {
+    samples: data.samples,
+    targets,
+    log1p: data.log1p,
+    ...(data.clip ? { clip: data.clip } : {}),
+  });
+}
+
+/** Expression samples as feature vectors; standardised with the training split's statistics. */
+async function expressionData(config: TrainConfig, data: ExpressionData): Promise<PreparedData> {
+  const all = await readExpression(data, data.path, config.task);
+  const heldOut = data.testPath ? await readExpression(data, data.testPath, config.task, all.classes) : undefined;
+  if (heldOut && heldOut.featureNames.join('\t') !== all.featureNames.join('\t')) {
+    throw new InputError(`${data.testPath}: its features differ from ${data.path}'s (same genes in the same order expected)`);
+  }
+  const test = heldOut ? 0 : fractionOf(config, 'test');
+  const validation = fractionOf(config, 'validation');
+  if (validation + test >= 1) throw new ConfigError('split', `validation (${validation}) and test (${test}) leave nothing to train on`);
+  const n = all.sampleNames.length;
+  const parts = splitByFraction(n, { train: 1 - validation - test, validation, test }, config.split.seed ?? config.seed);
+  const standardizer = data.standardize ? fitStandardizer(all, parts.train) : undefined;
+  const train = expressionExamples(all, parts.train, standardizer);
+  const valid = expressionExamples(all, parts.validation, standardizer);
+  const testExamples = heldOut ? expressionExamples(heldOut, heldOut.sampleNames.map((_, i) => i), standardizer) : expressionExamples(all, parts.test, standardizer);
+  for (const [name, part] of [['training', train], ['validation', valid], ['test', testExamples]] as const) {
+    if (part.count === 0) throw new ConfigError('split', `the ${name} split is empty (${n} samples); use other fractions`);
+  }
+  const multiclass = config.task.kind === 'multiclass';
+  const outputs = config.task.kind === 'reconstruction' ? all.featureNames : multiclass ? all.classes ?? [] : all.targetNames;
+  // Class targets are stored [N, 1]; the multiclass loss and metrics take [N] class indices.
+  const squeeze = (e: ArrayExamples): ArrayExamples => (multiclass ? { ...e, targetShape: [] } : e);
+  return {
+    train: inMemoryBatches(squeeze(train), { batchSize: config.train.batchSize, seed: config.seed }),
+    validation: inMemoryBatches(squeeze(valid), { batchSize: EVAL_BATCH, shuffle: false }),
+    test: inMemoryBatches(squeeze(testExamples), { batchSize: EVAL_BATCH, shuffle: false }),
+    trainTargets: { values: train.targets, shape: [train.count, ...train.targetShape] },
+    outputs,
+    ...(multiclass && all.classes ? { classes: all.classes } : {}),
+    inputKind: 'features',
+    length: 0,
+    features: all.featureNames.length,
+    summary: [`data: ${train.count} training, ${valid.count} validation, ${testExamples.count} test samples of ${all.featureNames.length} features${multiclass ? `; classes ${outputs.join(', ')}` : ''}`],
+    close: async () => {},
+  };
+}
+
 export async function prepareData(config: TrainConfig): Promise<PreparedData> {
-  return config.data.kind === 'intervals' ? intervalData(config, config.data) : inMemoryData(config);
+  switch (config.data.kind) {
+    case 'intervals':
+      return intervalData(config, config.data);
+    case 'expression':
+      return expressionData(config, config.data);
+    default:
+      return inMemoryData(config);
+  }
 }

@@ -88,7 +88,7 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
 
   manualSeed(config.seed);
   const options_ = modelOptions(config, data.outputs.length, data.length, data.features);
-  const model = buildModel(config, options_, data.outputs.length, data.length, data.features);
+  const model = buildModel(config, options_, { inputKind: data.inputKind, length: data.length, features: data.features, outputs: data.outputs.length }, task);
   if (config.init) {
     const { copied, skipped } = initialiseFrom(model, config.init);
     log(`init: ${copied.length} tensors from ${config.init.from}${skipped.length ? `, ${skipped.length} not matching kept fresh (${skipped.slice(0, 4).join(', ')})` : ''}`);
@@ -158,7 +158,10 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
       model,
       describeModel({
         architecture: { name: config.model.name, options: options_ },
-        input: { kind: data.features > 0 ? 'sequence+features' : 'sequence', alphabet: 'ACGT', length: data.length, ...(data.features > 0 ? { features: data.features } : {}) },
+        input:
+          data.inputKind === 'features'
+            ? { kind: 'features', features: data.features }
+            : { kind: data.features > 0 ? 'sequence+features' : 'sequence', alphabet: 'ACGT', length: data.length, ...(data.features > 0 ? { features: data.features } : {}) },
         task: { kind: config.task.kind, outputs: data.outputs, ...(data.classes ? { classes: data.classes } : {}) },
         training: config,
         metrics: { validation: flatMetrics(validation), test: flatMetrics(test) },
@@ -166,7 +169,7 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
     );
     writeFileAtomic(join(outDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
     writeTrainingReport(join(outDir, 'report.html'), {
-      title: `${config.model.name} on ${config.data.kind === 'table' ? config.data.path : config.data.kind === 'intervals' ? config.data.genome : `${config.data.kind} data`}`,
+      title: `${config.model.name} on ${config.data.kind === 'intervals' ? config.data.genome : config.data.kind === 'planted' ? 'planted-motif data' : config.data.path}`,
       task: config.task.kind,
       outputs: data.outputs,
       history: result.history,

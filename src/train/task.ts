@@ -1,25 +1,31 @@
 /**
- * What a task kind means for training and evaluation: the loss, how raw outputs become
- * predictions (sigmoid, softmax, none), which metrics apply, and which metric to monitor.
+ * What a task kind means for training and evaluation: the loss, how model outputs become
+ * predictions (sigmoid, softmax, the reconstruction head), which metrics apply, and which
+ * metric to monitor.
  */
-import { InputError, type Tensor } from '../core/index.js';
-import { binaryCrossEntropy, crossEntropy, meanSquaredError } from './losses.js';
-import type { OutputTransform } from './predict-examples.js';
+import { InputError, Tensor } from '../core/index.js';
+import { binaryCrossEntropy, crossEntropy, meanSquaredError, vaeLoss, type ModelOutput } from './losses.js';
+import type { MetricTask } from './metric-registry.js';
 
-export type TaskKind = 'binary' | 'multiclass' | 'regression';
+export type TaskKind = 'binary' | 'multiclass' | 'regression' | 'reconstruction';
 
 export interface TaskSettings {
   kind: TaskKind;
   posWeight?: 'auto' | number[];
   labelSmoothing?: number;
+  /** VAE: weight of the KL term. */
+  beta?: number;
 }
 
 export interface TaskAdapter {
   kind: TaskKind;
-  /** Scalar loss of raw model outputs against a target batch. */
-  loss(outputs: Tensor, targets: Tensor): Tensor;
-  transform: OutputTransform;
-  /** Metric task names: the outputs (binary, regression) or one 'class' task (multiclass). */
+  /** Scalar loss of the model output against a target batch. */
+  loss(output: ModelOutput, targets: Tensor): Tensor;
+  /** The prediction reported and scored: probabilities (binary, multiclass) or values. */
+  predict(output: ModelOutput): Tensor;
+  /** How predictions are scored. */
+  metricKind: MetricTask;
+  /** Metric task names: the outputs (binary, regression, reconstruction) or one 'class' task (multiclass). */
   metricTasks: string[];
   defaultMetric: string;
   /** Positive weights in use (binary), for the record. */
@@ -48,6 +54,18 @@ export function balancedPosWeight(targets: TargetMatrix): number[] {
   });
 }
 
+function single(kind: TaskKind, output: ModelOutput): Tensor {
+  if (output instanceof Tensor) return output;
+  throw new InputError(`a ${kind} task needs a model with one output tensor, got heads {${Object.keys(output).join(', ')}}`);
+}
+
+function reconstruction(output: ModelOutput): Tensor {
+  if (output instanceof Tensor) return output;
+  const r = output.reconstruction;
+  if (r instanceof Tensor) return r;
+  throw new InputError(`a reconstruction task needs a model with a 'reconstruction' output, got heads {${Object.keys(output).join(', ')}}`);
+}
+
 export function taskAdapter(settings: TaskSettings, outputs: readonly string[], train: TargetMatrix): TaskAdapter {
   switch (settings.kind) {
     case 'binary': {
@@ -57,8 +75,9 @@ export function taskAdapter(settings: TaskSettings, outputs: readonly string[], 
       }
       return {
         kind: 'binary',
-        loss: (out, y) => binaryCrossEntropy(out, y, posWeight ? { posWeight } : {}),
-        transform: 'sigmoid',
+        loss: (out, y) => binaryCrossEntropy(single('binary', out), y, posWeight ? { posWeight } : {}),
+        predict: (out) => single('binary', out).sigmoid(),
+        metricKind: 'binary',
         metricTasks: [...outputs],
         defaultMetric: 'auroc',
         ...(posWeight ? { posWeight } : {}),
@@ -67,12 +86,35 @@ export function taskAdapter(settings: TaskSettings, outputs: readonly string[], 
     case 'multiclass':
       return {
         kind: 'multiclass',
-        loss: (out, y) => crossEntropy(out, y.toDType('int64'), { labelSmoothing: settings.labelSmoothing ?? 0 }),
-        transform: 'softmax',
+        loss: (out, y) => crossEntropy(single('multiclass', out), y.toDType('int64'), { labelSmoothing: settings.labelSmoothing ?? 0 }),
+        predict: (out) => single('multiclass', out).softmax(-1),
+        metricKind: 'multiclass',
         metricTasks: ['class'],
         defaultMetric: 'accuracy',
       };
     case 'regression':
-      return { kind: 'regression', loss: (out, y) => meanSquaredError(out, y), transform: 'none', metricTasks: [...outputs], defaultMetric: 'pearson' };
+      return {
+        kind: 'regression',
+        loss: (out, y) => meanSquaredError(single('regression', out), y),
+        predict: (out) => single('regression', out),
+        metricKind: 'regression',
+        metricTasks: [...outputs],
+        defaultMetric: 'pearson',
+      };
+    case 'reconstruction': {
+      const beta = settings.beta ?? 1;
+      return {
+        kind: 'reconstruction',
+        // A VAE (outputs mu and logvar) adds its KL term; a plain autoencoder is scored by MSE.
+        loss: (out, y) =>
+          !(out instanceof Tensor) && out.mu instanceof Tensor && out.logvar instanceof Tensor
+            ? vaeLoss(out as unknown as Parameters<typeof vaeLoss>[0], y, { beta })
+            : meanSquaredError(reconstruction(out), y),
+        predict: reconstruction,
+        metricKind: 'regression',
+        metricTasks: [...outputs],
+        defaultMetric: 'loss',
+      };
+    }
   }
 }
