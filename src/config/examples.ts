@@ -3,7 +3,7 @@
  * Each is a YAML text that parses with the train schema (a test checks this).
  */
 
-export const EXAMPLE_KINDS = ['planted', 'table-binary', 'table-multiclass', 'deepbind'] as const;
+export const EXAMPLE_KINDS = ['planted', 'peaks', 'bigwig', 'table-binary', 'table-multiclass', 'fasta', 'deepbind', 'expression-classes', 'expression-autoencoder'] as const;
 export type ExampleKind = (typeof EXAMPLE_KINDS)[number];
 
 const TRAIN_SECTION = `train:
@@ -77,6 +77,101 @@ model:
       - relu
       - { type: linear, units: 3 }   # one output per class
 ${TRAIN_SECTION.replace('epochs: 10', 'epochs: 30').replace('{ patience: 3 }', '{ patience: 6 }')}`,
+
+  peaks: `# TF binding / chromatin marks from peaks: one binary task per BED/narrowPeak file
+# (DeepSEA-style). A window is positive for a task when >= minOverlap of its central bin is
+# covered by that task's peaks; negatives are random GC-matched genome windows.
+seed: 1
+data:
+  kind: intervals
+  genome: hg38.fa                 # FASTA (+ .fai, built if missing), bgzip FASTA, or 2bit
+  tasks:
+    - { name: CTCF, peaks: ctcf.narrowPeak }
+    - { name: GATA1, peaks: gata1.narrowPeak }
+  window: 1000
+  bin: 200
+  minOverlap: 0.5
+  negatives: { ratio: 1, gcMatch: true, maxN: 0.1 }   # blacklist: hg38-blacklist.bed
+  augment: { reverseComplement: 0.5, shift: 20 }
+  workers: 1                      # threads reading batches off the main thread
+split:
+  validation: { chromosomes: [chr8] }
+  test: { chromosomes: [chr9] }
+task: { kind: binary, posWeight: auto }
+model:
+  name: basset
+  options: { convolutions: [[300, 19], [200, 11], [200, 7]], pools: [3, 4, 4], hidden: [1000, 1000] }
+${TRAIN_SECTION}`,
+
+  bigwig: `# Signal regression from bigWig tracks: one task per track, the target being the track's
+# mean over each window's central bin (log(1 + x) with logTargets).
+seed: 1
+data:
+  kind: intervals
+  genome: hg38.fa
+  tasks: [{ name: regions, peaks: atac_peaks.narrowPeak }]   # where the windows come from
+  window: 1000
+  bin: 200
+  negatives: { ratio: 0.5, gcMatch: true }
+  tracks:
+    - { name: ATAC, path: atac.bigWig }
+    - { name: H3K27ac, path: h3k27ac.bigWig }
+  logTargets: true
+split:
+  validation: { chromosomes: [chr8] }
+  test: { chromosomes: [chr9] }
+task: { kind: regression }
+model:
+  name: basset
+  options: { convolutions: [[128, 15], [128, 7], [128, 5]], pools: [4, 4, 4], hidden: [256] }
+${TRAIN_SECTION}`,
+
+  fasta: `# Sequences in a FASTA file, labels in a table keyed by the record names.
+seed: 1
+data:
+  kind: fasta
+  fasta: sequences.fa
+  labels: labels.tsv            # header: name, then one column per task
+  idColumn: name
+  labelColumns: [bound]
+  # length: 200                 # centre-crop / N-pad
+split: { validation: 0.1, test: 0.1 }
+task: { kind: binary }
+model:
+  name: deepbind
+  options: { filters: 16, kernel: 24, hidden: 32 }
+${TRAIN_SECTION}`,
+
+  'expression-classes': `# Sample classes from an expression matrix (genes x samples), e.g. ALL vs AML.
+seed: 1
+data:
+  kind: expression
+  path: expression.csv
+  samples: columns              # samples are the matrix's columns
+  rowNameColumn: gene
+  labels: { path: samples.csv, idColumn: sample, labelColumn: class }
+  log1p: true
+  standardize: true             # per gene, with the training split's mean and deviation
+split: { validation: 0.2, test: 0.2 }
+task: { kind: multiclass }
+model:
+  name: mlp
+  options: { hidden: [64], dropout: 0.5, activation: relu }
+${TRAIN_SECTION}`,
+
+  'expression-autoencoder': `# An expression autoencoder: samples compressed to a small embedding and reconstructed.
+seed: 1
+data:
+  kind: expression
+  path: expression.tsv
+  samples: rows                 # samples x genes
+  log1p: true
+split: { validation: 0.1, test: 0.1 }
+task: { kind: reconstruction }  # with model vae, task.beta weights the KL term
+model:
+  name: autoencoder
+  options: { hidden: [512, 128], latent: 16 }
+${TRAIN_SECTION}`,
 
   deepbind: `# DeepBind-style TF binding from ChIP-seq peak sequences: positives only, negatives by
 # dinucleotide shuffling (as DeepBind), held-out test file with real negatives.

@@ -79,6 +79,12 @@ export const intervalsDataSchema = z.strictObject({
     .default({ reverseComplement: 0, shift: 0 }),
   /** Worker threads reading training batches (0: on the main thread). */
   workers: z.number().int().nonnegative().default(1),
+  /**
+   * Regression instead of peak labels: one task per bigWig track, the target being the track's
+   * mean over each window's central bin (optionally log(1 + x)). task.kind must be regression.
+   */
+  tracks: z.array(z.strictObject({ name: z.string().min(1), path: z.string().min(1) })).min(1).optional(),
+  logTargets: z.boolean().default(false),
 });
 
 /**
@@ -103,7 +109,19 @@ export const expressionDataSchema = z.strictObject({
   standardize: z.boolean().default(true),
 });
 
-export const dataSchema = z.discriminatedUnion('kind', [plantedDataSchema, tableDataSchema, intervalsDataSchema, expressionDataSchema]);
+/** Sequences in a FASTA file, labels in a CSV/TSV table keyed by the FASTA record names. */
+export const fastaDataSchema = z.strictObject({
+  kind: z.literal('fasta'),
+  fasta: z.string().min(1),
+  labels: z.string().min(1),
+  /** Column of the label table holding the record names. Default: the first. */
+  idColumn: column.default(0),
+  labelColumns: z.array(column).min(1),
+  length: positiveInt.optional(),
+  shuffledNegatives: positiveInt.optional(),
+});
+
+export const dataSchema = z.discriminatedUnion('kind', [plantedDataSchema, tableDataSchema, fastaDataSchema, intervalsDataSchema, expressionDataSchema]);
 
 const fraction = z.number().min(0).lt(1);
 /** A held-out part: a fraction of the examples, or whole chromosomes (genomic data). */
@@ -198,6 +216,8 @@ export function resolveConfigPaths(config: TrainConfig, baseDir: string, resolve
   const data: DataConfig =
     d.kind === 'table'
       ? { ...d, path: at(d.path), ...(d.testPath ? { testPath: at(d.testPath) } : {}) }
+      : d.kind === 'fasta'
+        ? { ...d, fasta: at(d.fasta), labels: at(d.labels) }
       : d.kind === 'expression'
         ? { ...d, path: at(d.path), ...(d.testPath ? { testPath: at(d.testPath) } : {}), ...(d.labels ? { labels: { ...d.labels, path: at(d.labels.path) } } : {}) }
       : d.kind === 'intervals'
@@ -206,6 +226,7 @@ export function resolveConfigPaths(config: TrainConfig, baseDir: string, resolve
             genome: at(d.genome),
             tasks: d.tasks.map((t) => ({ ...t, peaks: at(t.peaks) })),
             negatives: { ...d.negatives, ...(d.negatives.blacklist ? { blacklist: at(d.negatives.blacklist) } : {}) },
+            ...(d.tracks ? { tracks: d.tracks.map((t) => ({ ...t, path: at(t.path) })) } : {}),
           }
         : d;
   return { ...config, data, ...(config.init ? { init: { ...config.init, from: resolve(baseDir, config.init.from) } } : {}) };

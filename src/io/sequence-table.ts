@@ -6,6 +6,7 @@
  */
 import { FormatError, InputError } from '../core/errors.js';
 import { quote } from './fields.js';
+import { openGenome } from './genome.js';
 import { readTextLines } from './text-lines.js';
 
 /** A column by header name, or by 0-based number (required without a header). */
@@ -93,5 +94,56 @@ export async function readSequenceTable(path: string, options: SequenceTableOpti
     table.lines.push(line);
   }
   if (table.sequences.length === 0) throw new FormatError(path, undefined, undefined, 'no sequences found');
+  return table;
+}
+
+/**
+ * Labelled sequences from a FASTA file and a label table (CSV/TSV with a header) whose
+ * `idColumn` holds the FASTA record names. Every record needs a label row (a FormatError
+ * names the first record without one); label rows without a record are ignored.
+ */
+export async function readFastaWithLabels(
+  fastaPath: string,
+  labelsPath: string,
+  idColumn: ColumnRef,
+  labelColumns: readonly ColumnRef[],
+): Promise<SequenceTable> {
+  const rows = new Map<string, { labels: string[]; line: number }>();
+  let delimiter: ',' | '\t' | undefined;
+  let names: string[] | null = null;
+  let idCol = -1;
+  let labelCols: number[] = [];
+  for await (const { text, line } of readTextLines(labelsPath)) {
+    if (text.trim() === '') continue;
+    delimiter ??= text.includes('\t') ? '\t' : ',';
+    const fields = text.split(delimiter).map((f) => f.trim());
+    if (names === null) {
+      names = fields;
+      idCol = resolveColumn(idColumn, names, labelsPath, 'idColumn');
+      labelCols = labelColumns.map((c, j) => resolveColumn(c, names, labelsPath, `labelColumns.${j}`));
+      continue;
+    }
+    const width = Math.max(idCol, ...labelCols) + 1;
+    if (fields.length < width) throw new FormatError(labelsPath, line, undefined, `expected at least ${width} fields, got ${fields.length}`);
+    const id = fields[idCol]!;
+    if (rows.has(id)) throw new FormatError(labelsPath, line, names[idCol], `record '${id}' is labelled twice (first on line ${rows.get(id)!.line})`);
+    rows.set(id, { labels: labelCols.map((c) => fields[c]!), line });
+  }
+  if (names === null) throw new FormatError(labelsPath, undefined, undefined, 'no header line');
+  const table: SequenceTable = { ids: [], sequences: [], labels: [], labelNames: labelCols.map((c) => names![c]!), lines: [], path: labelsPath };
+  const genome = await openGenome(fastaPath, { writeIndex: false });
+  try {
+    for (const [id, length] of genome.chromosomes()) {
+      const row = rows.get(id);
+      if (row === undefined) throw new FormatError(labelsPath, undefined, names[idCol], `no label row for FASTA record '${id}' of ${fastaPath}`);
+      table.ids.push(id);
+      table.sequences.push(await genome.fetch(id, 0, length));
+      table.labels.push(row.labels);
+      table.lines.push(row.line);
+    }
+  } finally {
+    await genome.close();
+  }
+  if (table.sequences.length === 0) throw new FormatError(fastaPath, undefined, undefined, 'no sequences found');
   return table;
 }

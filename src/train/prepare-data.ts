@@ -5,14 +5,15 @@
 import type { DataConfig, TrainConfig } from '../config/train.js';
 import { ConfigError, InputError } from '../core/index.js';
 import type { BatchSource } from '../data/batch.js';
-import { genomicBatches, type GenomicBatchSource } from '../data/genomic-batches.js';
+import { bigWigTargets } from '../data/bigwig-targets.js';
+import { genomicBatches, type GenomicBatchSource, type WindowTargets } from '../data/genomic-batches.js';
 import { inMemoryBatches, type ArrayExamples } from '../data/in-memory.js';
 import { buildIntervalDataset, labelTargets, splitIntervalDataset, type IntervalDataset } from '../data/interval-dataset.js';
 import { encodeLabelledSequences, subsetExamples, type EncodedSequences } from '../data/labelled-sequences.js';
 import { consensusPwm, plantedMotifDataset } from '../data/planted-motifs.js';
 import { splitByFraction } from '../data/splits.js';
 import { openGenome } from '../io/genome.js';
-import { readSequenceTable } from '../io/sequence-table.js';
+import { readFastaWithLabels, readSequenceTable } from '../io/sequence-table.js';
 import { readMatrix } from '../io/matrix.js';
 import { expressionExamples, expressionSamples, fitStandardizer, readSampleLabels, type ExpressionSamples, type ExpressionTargets } from '../data/expression.js';
 import type { TargetMatrix } from './task.js';
@@ -88,6 +89,15 @@ async function inMemoryData(config: TrainConfig): Promise<PreparedData> {
       { ids: generated.sequences.map((_, i) => `seq${i + 1}`), sequences: generated.sequences, labels: generated.labels.map((l) => l.map(String)), labelNames: generated.tasks },
       { kind: 'binary' },
     );
+  } else if (data.kind === 'fasta') {
+    if (task.kind === 'reconstruction') throw new ConfigError('task.kind', 'FASTA sequences are not reconstruction data; use data.kind expression');
+    all = encodeLabelledSequences(await readFastaWithLabels(data.fasta, data.labels, data.idColumn, data.labelColumns), {
+      kind: task.kind,
+      ...(task.classes ? { classes: task.classes } : {}),
+      ...(data.length !== undefined ? { length: data.length } : {}),
+      ...(data.shuffledNegatives !== undefined ? { shuffledNegatives: data.shuffledNegatives } : {}),
+      seed,
+    });
   } else if (data.kind === 'table') {
     all = await encodeTable(data, data.path, task, seed, data.shuffledNegatives);
     if (data.testPath !== undefined) heldOut = await encodeTable(data, data.testPath, task, seed + 1, data.testShuffledNegatives, all.classes);
@@ -130,8 +140,21 @@ function describeSplit(name: string, d: IntervalDataset): string {
 }
 
 /** Genomic windows labelled by peaks, read from the genome batch by batch. */
+/** Regression targets of a split: each track's mean over the central bin (log1p optional). */
+async function trackTargets(data: IntervalsData, part: IntervalDataset): Promise<WindowTargets> {
+  const targets = await bigWigTargets(part.windows, { tracks: data.tracks!, mode: 'center', bin: data.bin, missing: 'zero' });
+  if (data.logTargets) for (let i = 0; i < targets.values.length; i++) targets.values[i] = Math.log1p(Math.max(0, targets.values[i]!));
+  return { values: targets.values, shape: targets.shape };
+}
+
 async function intervalData(config: TrainConfig, data: IntervalsData): Promise<PreparedData> {
-  if (config.task.kind !== 'binary') throw new ConfigError('task.kind', `peak-labelled windows are binary tasks, got '${config.task.kind}'`);
+  const regression = data.tracks !== undefined;
+  if (regression && config.task.kind !== 'regression') {
+    throw new ConfigError('task.kind', `bigWig tracks (data.tracks) are regression targets; set task.kind: regression, got '${config.task.kind}'`);
+  }
+  if (!regression && config.task.kind !== 'binary') {
+    throw new ConfigError('task.kind', `peak-labelled windows are binary tasks (or give data.tracks for regression), got '${config.task.kind}'`);
+  }
   const genome = await openGenome(data.genome);
   const sources: GenomicBatchSource[] = [];
   try {
@@ -163,11 +186,13 @@ async function intervalData(config: TrainConfig, data: IntervalsData): Promise<P
       if (part.windows.length === 0) throw new ConfigError('split', `the ${name} split has no windows; hold out other chromosomes or use fractions`);
     }
     const common = { genome, unknown: 0.25 as const };
+    const targetsOf = (part: IntervalDataset) => (regression ? trackTargets(data, part) : Promise.resolve(labelTargets(part)));
+    const trainTargets = await targetsOf(split.train);
     sources.push(
       await genomicBatches({
         ...common,
         windows: split.train.windows,
-        targets: labelTargets(split.train),
+        targets: trainTargets,
         batchSize: config.train.batchSize,
         seed: config.seed,
         reverseComplement: data.augment.reverseComplement,
@@ -176,15 +201,14 @@ async function intervalData(config: TrainConfig, data: IntervalsData): Promise<P
       }),
     );
     for (const part of [split.validation, split.test]) {
-      sources.push(await genomicBatches({ ...common, windows: part.windows, targets: labelTargets(part), batchSize: EVAL_BATCH, shuffle: false, workers: 0 }));
+      sources.push(await genomicBatches({ ...common, windows: part.windows, targets: await targetsOf(part), batchSize: EVAL_BATCH, shuffle: false, workers: 0 }));
     }
-    const trainLabels = labelTargets(split.train);
     return {
       train: sources[0]!,
       validation: sources[1]!,
       test: sources[2]!,
-      trainTargets: { values: trainLabels.values, shape: trainLabels.shape },
-      outputs: dataset.tasks,
+      trainTargets: { values: trainTargets.values, shape: trainTargets.shape },
+      outputs: regression ? data.tracks!.map((t) => t.name) : dataset.tasks,
       inputKind: 'sequence',
       length: data.window,
       features: 0,

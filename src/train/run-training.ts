@@ -169,7 +169,7 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
     );
     writeFileAtomic(join(outDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
     writeTrainingReport(join(outDir, 'report.html'), {
-      title: `${config.model.name} on ${config.data.kind === 'intervals' ? config.data.genome : config.data.kind === 'planted' ? 'planted-motif data' : config.data.path}`,
+      title: `${config.model.name} on ${config.data.kind === 'intervals' ? config.data.genome : config.data.kind === 'planted' ? 'planted-motif data' : config.data.kind === 'fasta' ? config.data.fasta : config.data.path}`,
       task: config.task.kind,
       outputs: data.outputs,
       history: result.history,
