@@ -45,9 +45,31 @@ export class DanQ extends Module {
 
   /** x: [N, 4, length] float32 -> [N, tasks] logits. */
   forward(x: Tensor): Tensor {
-    const pooled = this.drop1.forward(this.pool.forward(this.conv.forward(x).relu()));
-    const { output } = this.lstm.forward(pooled.transpose(1, 2));
-    const features = this.drop2.forward(output).flatten({ startDim: 1 });
-    return this.fc2.forward(this.fc1.forward(features).relu());
+    // Intermediates are freed as soon as they are used (autograd keeps what backward needs).
+    const steps: ((t: Tensor) => Tensor)[] = [
+      (t) => this.conv.forward(t),
+      (t) => t.relu(),
+      (t) => this.pool.forward(t),
+      (t) => this.drop1.forward(t),
+      (t) => t.transpose(1, 2),
+      (t) => {
+        const { output, h, c } = this.lstm.forward(t);
+        h.dispose();
+        c.dispose();
+        return output;
+      },
+      (t) => this.drop2.forward(t),
+      (t) => t.flatten({ startDim: 1 }),
+      (t) => this.fc1.forward(t),
+      (t) => t.relu(),
+      (t) => this.fc2.forward(t),
+    ];
+    let y = x;
+    for (const step of steps) {
+      const next = step(y);
+      if (next !== y && y !== x) y.dispose();
+      y = next;
+    }
+    return y;
   }
 }
