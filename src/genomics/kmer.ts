@@ -17,7 +17,7 @@ import {
   SPECIAL_TOKEN_COUNT,
   SPECIAL_TOKEN_NAMES,
   SPECIAL_TOKENS,
-  tokenRowsToTensor,
+  encodeTokenBatch,
   type SequenceTokenizer,
   type TokenEncodeOptions,
 } from './tokens.js';
@@ -95,15 +95,7 @@ export class KmerTokenizer implements SequenceTokenizer {
    * longest row (shorter rows padded with [PAD]).
    */
   encodeBatch(seqs: readonly string[], options: TokenEncodeOptions = {}): Tensor {
-    checkEncodeOptions(options);
-    return tokenRowsToTensor(seqs.map((s, n) => {
-      try {
-        return frameTokens(this.#kmerIds(s), options);
-      } catch (e) {
-        if (e instanceof InputError) throw new InputError(`sequence ${n + 1}: ${e.message}`, { cause: e });
-        throw e;
-      }
-    }));
+    return encodeTokenBatch(seqs, (s) => this.#kmerIds(s), options);
   }
 
   /**

@@ -17,7 +17,7 @@ import {
   SPECIAL_TOKEN_COUNT,
   SPECIAL_TOKEN_NAMES,
   SPECIAL_TOKENS,
-  tokenRowsToTensor,
+  encodeTokenBatch,
   type SequenceTokenizer,
   type TokenEncodeOptions,
 } from './tokens.js';
@@ -100,15 +100,7 @@ export class ProteinTokenizer implements SequenceTokenizer {
 
   /** `[N, T]` int64 ids; T is `options.length` or the longest row (others padded with [PAD]). */
   encodeBatch(seqs: readonly string[], options: TokenEncodeOptions = {}): Tensor {
-    checkEncodeOptions(options);
-    return tokenRowsToTensor(seqs.map((s, n) => {
-      try {
-        return frameTokens(this.#ids(s), options);
-      } catch (e) {
-        if (e instanceof InputError) throw new InputError(`sequence ${n + 1}: ${e.message}`, { cause: e });
-        throw e;
-      }
-    }));
+    return encodeTokenBatch(seqs, (s) => this.#ids(s), options);
   }
 
   /** The protein a row of ids stands for: [PAD], [CLS], [SEP] skipped; [UNK] and [MASK] read as 'X'. */

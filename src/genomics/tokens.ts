@@ -71,6 +71,24 @@ export function frameTokens(body: Int32Array, options: TokenEncodeOptions): Int3
   return out;
 }
 
+/**
+ * Encodes every sequence with `ids` and frames it (see TokenEncodeOptions) into a `[N, T]`
+ * int64 tensor; an InputError names the sequence (1-based) it came from.
+ */
+export function encodeTokenBatch(seqs: readonly string[], ids: (seq: string) => Int32Array, options: TokenEncodeOptions): Tensor {
+  checkEncodeOptions(options);
+  return tokenRowsToTensor(
+    seqs.map((s, n) => {
+      try {
+        return frameTokens(ids(s), options);
+      } catch (e) {
+        if (e instanceof InputError) throw new InputError(`sequence ${n + 1}: ${e.message}`, { cause: e });
+        throw e;
+      }
+    }),
+  );
+}
+
 /** Stacks id rows into a `[N, T]` int64 tensor, padding with [PAD] to T = the longest row. */
 export function tokenRowsToTensor(rows: readonly Int32Array[]): Tensor {
   if (rows.length === 0) throw new InputError('expected at least one sequence');

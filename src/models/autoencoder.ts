@@ -7,7 +7,7 @@
 import { InputError, type Tensor } from '../core/index.js';
 import * as ops from '../ops/index.js';
 import { Linear, Module, Sequential, type TensorModule } from '../nn/index.js';
-import { checkFeatureInput, checkPositive, makeActivation, shapeText, type ActivationName } from './common.js';
+import { checkFeatureInput, checkPositive, makeActivation, type ActivationName } from './common.js';
 import { hiddenLayers } from './mlp.js';
 
 export interface AutoencoderOptions {
@@ -121,19 +121,4 @@ export class VAE extends Module {
     const latent = this.training ? mu.add(logvar.mul(0.5).exp().mul(ops.randnLike(mu))) : mu;
     return { reconstruction: this.decoder.forward(latent), mu, logvar, latent };
   }
-}
-
-/**
- * KL divergence of N(mu, exp(logvar)) from N(0, I), summed over latent dimensions and
- * averaged over the batch: mean_n(-1/2 * sum_j(1 + logvar - mu^2 - exp(logvar))).
- * mu, logvar: [N, latent] -> scalar.
- */
-export function klDivergence(mu: Tensor, logvar: Tensor): Tensor {
-  const a = mu.shape;
-  const b = logvar.shape;
-  if (a.length !== 2 || b.length !== 2 || a[0] !== b[0] || a[1] !== b[1]) {
-    throw new InputError(`expected mu and logvar of the same [N, latent] shape, got ${shapeText(a)} and ${shapeText(b)}`);
-  }
-  const terms = logvar.add(1).sub(mu.square()).sub(logvar.exp());
-  return terms.sumDimIntList([1]).mean().mul(-0.5);
 }

@@ -287,7 +287,7 @@ registerModel({
 
 registerModel({
   name: 'vae',
-  description: 'Variational autoencoder: Gaussian latent (mu, logvar) with reparameterisation; add klDivergence to the loss',
+  description: 'Variational autoencoder: Gaussian latent (mu, logvar) with reparameterisation; train it with task.kind reconstruction (MSE + beta x KL)',
   schema: autoencoderSchema(),
   outputs: ['reconstruction', 'mu', 'logvar', 'latent'],
   inputs: () => 'features',
