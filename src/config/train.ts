@@ -85,6 +85,7 @@ export const intervalsDataSchema = z.strictObject({
    */
   tracks: z.array(z.strictObject({ name: z.string().min(1), path: z.string().min(1) })).min(1).optional(),
   logTargets: z.boolean().default(false),
+  /** With tracks and task.kind profile: base-resolution counts [N, T, window] (BPNet) instead of central-bin means. */
 });
 
 /**
@@ -135,7 +136,9 @@ export const splitSchema = z
   .default({ validation: 0.1, test: 0.1 });
 
 export const taskSchema = z.strictObject({
-  kind: z.enum(['binary', 'multiclass', 'regression', 'reconstruction']),
+  kind: z.enum(['binary', 'multiclass', 'regression', 'profile', 'reconstruction']),
+  /** Profile task (BPNet): weight of the log-count MSE next to the multinomial profile NLL. */
+  countWeight: z.number().nonnegative().optional(),
   /** VAE (reconstruction task): weight of the KL term. */
   beta: z.number().nonnegative().optional(),
   /** Class names in output order (multiclass). Default: sorted distinct labels. */

@@ -14,7 +14,7 @@ export interface ReportMetrics {
 
 export interface TrainingReportInput {
   title: string;
-  task: 'binary' | 'multiclass' | 'regression' | 'reconstruction';
+  task: 'binary' | 'multiclass' | 'regression' | 'profile' | 'reconstruction';
   outputs: readonly string[];
   history: readonly Record<string, number>[];
   monitor: string;

@@ -46,7 +46,7 @@ export async function evaluateBatches(
           const n = batch.targets.shape[0] ?? 1;
           const loss = task.loss(out, batch.targets).item();
           const y = task.predict(out);
-          return { n, loss, y: y.contiguous().data<Float32Array>(), t: batch.targets.toDType('float32').contiguous().data<Float32Array>() };
+          return { n, loss, y: y.contiguous().data<Float32Array>(), t: task.scored(batch.targets.toDType('float32')).contiguous().data<Float32Array>() };
         });
       } finally {
         for (const t of batch.inputs) t.dispose();

@@ -9,7 +9,7 @@ import { bigWigTargets } from '../data/bigwig-targets.js';
 import { genomicBatches, type GenomicBatchSource, type WindowTargets } from '../data/genomic-batches.js';
 import { inMemoryBatches, type ArrayExamples } from '../data/in-memory.js';
 import { buildIntervalDataset, labelTargets, splitIntervalDataset, type IntervalDataset } from '../data/interval-dataset.js';
-import { encodeLabelledSequences, subsetExamples, type EncodedSequences } from '../data/labelled-sequences.js';
+import { encodeLabelledSequences, subsetExamples, type EncodedSequences, type LabelKind } from '../data/labelled-sequences.js';
 import { consensusPwm, plantedMotifDataset } from '../data/planted-motifs.js';
 import { splitByFraction } from '../data/splits.js';
 import { openGenome } from '../io/genome.js';
@@ -53,14 +53,20 @@ async function encodeTable(data: TableData, path: string, task: TrainConfig['tas
     ...(data.idColumn !== undefined ? { idColumn: data.idColumn } : {}),
     ...(data.featureColumns !== undefined ? { featureColumns: data.featureColumns } : {}),
   });
-  if (task.kind === 'reconstruction') throw new ConfigError('task.kind', 'sequence tables are not reconstruction data; use data.kind expression');
   return encodeLabelledSequences(table, {
-    kind: task.kind,
+    kind: labelKind(task),
     ...((classes ?? task.classes) ? { classes: classes ?? task.classes } : {}),
     ...(data.length !== undefined ? { length: data.length } : {}),
     ...(negatives !== undefined ? { shuffledNegatives: negatives } : {}),
     seed,
   });
+}
+
+/** The label kind of sequence-table data; profile and reconstruction tasks need other data. */
+function labelKind(task: TrainConfig['task']): LabelKind {
+  if (task.kind === 'reconstruction') throw new ConfigError('task.kind', 'labelled sequences are not reconstruction data; use data.kind expression');
+  if (task.kind === 'profile') throw new ConfigError('task.kind', 'a profile task needs base-resolution tracks: data.kind intervals with data.tracks');
+  return task.kind;
 }
 
 function fractionOf(config: TrainConfig, part: 'validation' | 'test'): number {
@@ -90,9 +96,8 @@ async function inMemoryData(config: TrainConfig): Promise<PreparedData> {
       { kind: 'binary' },
     );
   } else if (data.kind === 'fasta') {
-    if (task.kind === 'reconstruction') throw new ConfigError('task.kind', 'FASTA sequences are not reconstruction data; use data.kind expression');
     all = encodeLabelledSequences(await readFastaWithLabels(data.fasta, data.labels, data.idColumn, data.labelColumns), {
-      kind: task.kind,
+      kind: labelKind(task),
       ...(task.classes ? { classes: task.classes } : {}),
       ...(data.length !== undefined ? { length: data.length } : {}),
       ...(data.shuffledNegatives !== undefined ? { shuffledNegatives: data.shuffledNegatives } : {}),
@@ -140,18 +145,22 @@ function describeSplit(name: string, d: IntervalDataset): string {
 }
 
 /** Genomic windows labelled by peaks, read from the genome batch by batch. */
-/** Regression targets of a split: each track's mean over the central bin (log1p optional). */
-async function trackTargets(data: IntervalsData, part: IntervalDataset): Promise<WindowTargets> {
-  const targets = await bigWigTargets(part.windows, { tracks: data.tracks!, mode: 'center', bin: data.bin, missing: 'zero' });
+/** Targets of a split from bigWig tracks: the central-bin mean (log1p optional), or base-resolution profiles. */
+async function trackTargets(data: IntervalsData, part: IntervalDataset, profile: boolean): Promise<WindowTargets> {
+  const targets = await bigWigTargets(part.windows, { tracks: data.tracks!, mode: profile ? 'profile' : 'center', bin: data.bin, missing: 'zero' });
+  if (profile) return { values: targets.values, shape: targets.shape };
   if (data.logTargets) for (let i = 0; i < targets.values.length; i++) targets.values[i] = Math.log1p(Math.max(0, targets.values[i]!));
   return { values: targets.values, shape: targets.shape };
 }
 
 async function intervalData(config: TrainConfig, data: IntervalsData): Promise<PreparedData> {
   const regression = data.tracks !== undefined;
-  if (regression && config.task.kind !== 'regression') {
-    throw new ConfigError('task.kind', `bigWig tracks (data.tracks) are regression targets; set task.kind: regression, got '${config.task.kind}'`);
+  const profile = config.task.kind === 'profile';
+  if (regression && config.task.kind !== 'regression' && !profile) {
+    throw new ConfigError('task.kind', `bigWig tracks (data.tracks) are regression or profile targets, got '${config.task.kind}'`);
   }
+  if (profile && !regression) throw new ConfigError('data.tracks', 'a profile task needs bigWig tracks (data.tracks)');
+  if (profile && data.augment.shift > 0) throw new ConfigError('data.augment.shift', 'shifting windows would misalign base-resolution profiles; use 0');
   if (!regression && config.task.kind !== 'binary') {
     throw new ConfigError('task.kind', `peak-labelled windows are binary tasks (or give data.tracks for regression), got '${config.task.kind}'`);
   }
@@ -186,7 +195,7 @@ async function intervalData(config: TrainConfig, data: IntervalsData): Promise<P
       if (part.windows.length === 0) throw new ConfigError('split', `the ${name} split has no windows; hold out other chromosomes or use fractions`);
     }
     const common = { genome, unknown: 0.25 as const };
-    const targetsOf = (part: IntervalDataset) => (regression ? trackTargets(data, part) : Promise.resolve(labelTargets(part)));
+    const targetsOf = (part: IntervalDataset) => (regression ? trackTargets(data, part, profile) : Promise.resolve(labelTargets(part)));
     const trainTargets = await targetsOf(split.train);
     sources.push(
       await genomicBatches({
@@ -241,7 +250,7 @@ async function readExpression(data: ExpressionData, path: string, task: TrainCon
     if (data.labels) throw new ConfigError('data.labels', 'a reconstruction task reconstructs the inputs; remove data.labels or change task.kind');
   } else {
     if (!data.labels) throw new ConfigError('data.labels', `a ${task.kind} task needs a label per sample (data.labels), or task.kind reconstruction`);
-    if (task.kind === 'binary') throw new ConfigError('task.kind', 'expression labels are classes (multiclass) or values (regression)');
+    if (task.kind === 'binary' || task.kind === 'profile') throw new ConfigError('task.kind', 'expression labels are classes (multiclass) or values (regression)');
     const labels = await readSampleLabels(data.labels.path, {
       ...(data.labels.idColumn !== undefined ? { idColumn: data.labels.idColumn } : {}),
       ...(data.labels.labelColumn !== undefined ? { labelColumn: data.labels.labelColumn } : {}),

@@ -4,10 +4,10 @@
  * metric to monitor.
  */
 import { InputError, Tensor } from '../core/index.js';
-import { binaryCrossEntropy, crossEntropy, meanSquaredError, vaeLoss, type ModelOutput } from './losses.js';
+import { binaryCrossEntropy, crossEntropy, meanSquaredError, profileLoss, vaeLoss, type ModelOutput, type ProfileOutput } from './losses.js';
 import type { MetricTask } from './metric-registry.js';
 
-export type TaskKind = 'binary' | 'multiclass' | 'regression' | 'reconstruction';
+export type TaskKind = 'binary' | 'multiclass' | 'regression' | 'profile' | 'reconstruction';
 
 export interface TaskSettings {
   kind: TaskKind;
@@ -15,6 +15,8 @@ export interface TaskSettings {
   labelSmoothing?: number;
   /** VAE: weight of the KL term. */
   beta?: number;
+  /** Profile: weight of the count loss. */
+  countWeight?: number;
 }
 
 export interface TaskAdapter {
@@ -23,6 +25,8 @@ export interface TaskAdapter {
   loss(output: ModelOutput, targets: Tensor): Tensor;
   /** The prediction reported and scored: probabilities (binary, multiclass) or values. */
   predict(output: ModelOutput): Tensor;
+  /** What predictions are scored against, from a target batch (profile: log(1 + total counts) per task). */
+  scored(targets: Tensor): Tensor;
   /** How predictions are scored. */
   metricKind: MetricTask;
   /** Metric task names: the outputs (binary, regression, reconstruction) or one 'class' task (multiclass). */
@@ -77,6 +81,7 @@ export function taskAdapter(settings: TaskSettings, outputs: readonly string[], 
         kind: 'binary',
         loss: (out, y) => binaryCrossEntropy(single('binary', out), y, posWeight ? { posWeight } : {}),
         predict: (out) => single('binary', out).sigmoid(),
+        scored: (y) => y,
         metricKind: 'binary',
         metricTasks: [...outputs],
         defaultMetric: 'auroc',
@@ -88,6 +93,7 @@ export function taskAdapter(settings: TaskSettings, outputs: readonly string[], 
         kind: 'multiclass',
         loss: (out, y) => crossEntropy(single('multiclass', out), y.toDType('int64'), { labelSmoothing: settings.labelSmoothing ?? 0 }),
         predict: (out) => single('multiclass', out).softmax(-1),
+        scored: (y) => y,
         metricKind: 'multiclass',
         metricTasks: ['class'],
         defaultMetric: 'accuracy',
@@ -97,10 +103,28 @@ export function taskAdapter(settings: TaskSettings, outputs: readonly string[], 
         kind: 'regression',
         loss: (out, y) => meanSquaredError(single('regression', out), y),
         predict: (out) => single('regression', out),
+        scored: (y) => y,
         metricKind: 'regression',
         metricTasks: [...outputs],
         defaultMetric: 'pearson',
       };
+    case 'profile': {
+      const countWeight = settings.countWeight ?? 1;
+      const heads = (out: ModelOutput): ProfileOutput => {
+        if (!(out instanceof Tensor) && out.profile instanceof Tensor && out.counts instanceof Tensor) return { profile: out.profile, counts: out.counts };
+        throw new InputError('a profile task needs a model with profile and counts outputs (e.g. bpnet)');
+      };
+      return {
+        kind: 'profile',
+        loss: (out, y) => profileLoss(heads(out), y, { countWeight }),
+        // Scored on total counts: predicted log counts against log(1 + observed total).
+        predict: (out) => heads(out).counts,
+        scored: (y) => y.sumDimIntList([2]).log1p(),
+        metricKind: 'regression',
+        metricTasks: [...outputs],
+        defaultMetric: 'loss',
+      };
+    }
     case 'reconstruction': {
       const beta = settings.beta ?? 1;
       return {
@@ -111,6 +135,7 @@ export function taskAdapter(settings: TaskSettings, outputs: readonly string[], 
             ? vaeLoss(out as unknown as Parameters<typeof vaeLoss>[0], y, { beta })
             : meanSquaredError(reconstruction(out), y),
         predict: reconstruction,
+        scored: (y) => y,
         metricKind: 'regression',
         metricTasks: [...outputs],
         defaultMetric: 'loss',
