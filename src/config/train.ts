@@ -59,6 +59,8 @@ export const intervalsDataSchema = z.strictObject({
   bin: positiveInt.default(200),
   minOverlap: z.number().gt(0).max(1).default(0.5),
   positives: z.enum(['center', 'tile', 'both']).default('center'),
+  /** Tiling ('tile', 'both'): central bins start on multiples of this many bp. Default: bin. */
+  stride: positiveInt.optional(),
   outOfBounds: z.enum(['skip', 'pad']).default('skip'),
   chromosomes: z.array(z.string().min(1)).min(1).optional(),
   negatives: z

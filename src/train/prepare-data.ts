@@ -173,6 +173,7 @@ async function intervalData(config: TrainConfig, data: IntervalsData): Promise<P
       bin: data.bin,
       minOverlap: data.minOverlap,
       positives: data.positives,
+      ...(data.stride ? { stride: data.stride } : {}),
       outOfBounds: data.outOfBounds,
       ...(data.chromosomes ? { chromosomes: data.chromosomes } : {}),
       negativeRatio: data.negatives.ratio,
