@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.js';
 import { registerEvaluate } from './commands/evaluate.js';
+import { registerExplain } from './commands/explain.js';
+import { registerMotifs } from './commands/motifs.js';
 import { registerInit } from './commands/init.js';
 import { registerPredict } from './commands/predict.js';
 import { registerTrain } from './commands/train.js';
@@ -22,7 +24,7 @@ const program = new Command()
     outputError: (text, write) => write(`strand: error: ${text.replace(/^error: /, '').trim()}\n`),
   });
 
-for (const register of [registerDemo, registerTrain, registerEvaluate, registerPredict, registerInit]) register(program);
+for (const register of [registerDemo, registerTrain, registerEvaluate, registerPredict, registerExplain, registerMotifs, registerInit]) register(program);
 for (const command of program.commands) command.exitOverride();
 
 try {

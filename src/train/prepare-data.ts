@@ -315,3 +315,24 @@ export async function prepareData(config: TrainConfig): Promise<PreparedData> {
       return inMemoryData(config);
   }
 }
+
+/** The sequences of a config's data, for motif discovery: planted, table (training file) or FASTA data. */
+export async function sequencesOfConfig(config: TrainConfig): Promise<string[]> {
+  const { data } = config;
+  switch (data.kind) {
+    case 'planted':
+      return plantedMotifDataset({
+        count: data.count,
+        length: data.length,
+        motifs: data.motifs.map((m) => ({ name: m.name, pwm: consensusPwm(m.consensus) })),
+        positiveFraction: data.positiveFraction,
+        seed: config.seed,
+      }).sequences;
+    case 'table':
+      return (await readSequenceTable(data.path, { ...(data.delimiter ? { delimiter: data.delimiter } : {}), header: data.header, sequenceColumn: data.sequenceColumn, labelColumns: data.labelColumns })).sequences;
+    case 'fasta':
+      return (await readFastaWithLabels(data.fasta, data.labels, data.idColumn, data.labelColumns)).sequences;
+    default:
+      throw new InputError(`motifs from data.kind '${data.kind}' configs are not supported; give the sequences with --fasta`);
+  }
+}

@@ -5,12 +5,54 @@ import { trainConfigSchema } from '../../config/train.js';
 import { setNumThreads } from '../../core/index.js';
 import { trainFromConfig } from '../../train/run-training.js';
 import { nonNegativeInt, positiveInt } from '../parse.js';
+import { sequencesOfConfig } from '../../train/prepare-data.js';
+import { loadModel } from '../../models/saved-model.js';
+import { explainSequences } from '../../interpret/explain.js';
+import { discoverMotifs } from '../../interpret/discover-motifs.js';
+import { writeAttributionPage } from '../../report/attribution-page.js';
+import { writeMotifPage } from '../../report/motif-page.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Saliency logos of the first 8 sequences and the first-layer / seqlet motifs of 1,000, under out/explain and out/motifs. */
+async function explainDemo(out: string, sequences: string[]): Promise<{ motifs: number }> {
+  const saved = loadModel(out);
+  try {
+    const shown = sequences.slice(0, 8);
+    for (const task of saved.description.task.outputs.slice(0, 1)) {
+      const e = explainSequences(saved, shown, { method: 'saliency', task });
+      const L = e.length;
+      const T = e.outputs.length;
+      mkdirSync(join(out, 'explain'), { recursive: true });
+      writeAttributionPage(join(out, 'explain', 'index.html'), {
+        method: 'saliency',
+        task,
+        model: out,
+        sequences: shown.map((_, i) => ({
+          id: `sequence ${i + 1}`,
+          sequence: e.sequences[i]!,
+          attributions: Array.from({ length: L }, (_, p) => Array.from(e.attributions.subarray((i * L + p) * 4, (i * L + p) * 4 + 4))),
+          predictions: Object.fromEntries(e.outputs.map((name, t) => [name, e.predictions[i * T + t]!])),
+        })),
+      });
+    }
+    const motifs = discoverMotifs(saved, sequences.slice(0, 1000), { maxClusters: 4 });
+    mkdirSync(join(out, 'motifs'), { recursive: true });
+    writeMotifPage(join(out, 'motifs', 'index.html'), {
+      source: 'first-layer filters and gradient x input seqlets',
+      motifs: motifs.map((m) => ({ name: `${m.name} (${m.source})`, pwm: m.pwm, sites: m.sites, matches: [] })),
+    });
+    return { motifs: motifs.length };
+  } finally {
+    saved.model.dispose();
+  }
+}
 import { progressReporter } from '../progress.js';
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('the main job on a built-in default: generate planted-motif data, train, evaluate, write a report')
+    .description('the main job on a built-in default: generate planted-motif data, train, evaluate, explain, write reports')
     .option('--out <dir>', 'output folder', 'strand-demo')
     .option('--seed <n>', 'random seed', nonNegativeInt, 1)
     .option('--epochs <n>', 'training epochs', positiveInt, 8)
@@ -26,6 +68,8 @@ export function registerDemo(program: Command): void {
       });
       for (const [task, m] of Object.entries(result.test.perTask)) process.stdout.write(`held-out AUROC ${task}: ${m.auroc!.toFixed(4)}\n`);
       process.stdout.write(`held-out AUROC ${result.test.mean.auroc!.toFixed(4)}\n`);
-      process.stdout.write(`report: ${o.out}/report.html\n`);
+      // Explain: attributions of a few sequences, and the motifs the filters learned.
+      const explained = await explainDemo(o.out, await sequencesOfConfig(config));
+      process.stdout.write(`report: ${o.out}/report.html\nattributions: ${o.out}/explain/index.html\nmotifs: ${o.out}/motifs/index.html (${explained.motifs} motifs)\n`);
     });
 }

@@ -6,18 +6,7 @@ import { readBed } from '../../io/bed.js';
 import { openGenome } from '../../io/genome.js';
 import { predictSequences } from '../../interpret/predict.js';
 import { loadModel } from '../../models/saved-model.js';
-
-async function fastaRecords(path: string): Promise<{ ids: string[]; sequences: string[] }> {
-  const genome = await openGenome(path);
-  try {
-    const ids = [...genome.chromosomes().keys()];
-    const sequences: string[] = [];
-    for (const id of ids) sequences.push(await genome.fetch(id, 0, genome.chromosomes().get(id)!));
-    return { ids, sequences };
-  } finally {
-    await genome.close();
-  }
-}
+import { fastaRecords } from '../fasta-input.js';
 
 async function bedWindows(bedPath: string, genomePath: string, length: number): Promise<{ ids: string[]; sequences: string[] }> {
   const records = await readBed(bedPath);

@@ -1,0 +1,77 @@
+/**
+ * `strand motifs`: motifs a saved model learned, two ways: its first-layer filters (aligned
+ * best sites, the Basset / DeepBind method) and seqlets cut from gradient x input attributions
+ * and clustered; each compared with a motif database (Tomtom-like p and q values).
+ */
+import { InputError, tensor, tidy, type Tensor } from '../core/index.js';
+import { fitLength } from '../data/labelled-sequences.js';
+import { writeOneHot } from '../genomics/one-hot.js';
+import type { MemeMotif } from '../io/meme.js';
+import type { SavedModel } from '../models/saved-model.js';
+import { Conv1d, type Module } from '../nn/index.js';
+import { compareMotif, prepareDatabase, type MotifMatch } from './motifs/compare.js';
+import { filterMotifs } from './motifs/filter-motifs.js';
+import { trimPwm, type Pwm } from './motifs/pwm.js';
+import { clusterSeqlets, findSeqlets } from './motifs/seqlets.js';
+import { saliency } from './saliency.js';
+import type { ForwardModel } from './target.js';
+
+export interface DiscoveredMotif {
+  name: string;
+  source: 'filter' | 'seqlets';
+  pwm: Pwm;
+  sites: number;
+  /** Best matches first (empty without a database). */
+  matches: MotifMatch[];
+}
+
+export interface DiscoverOptions {
+  /** Output whose attributions give the seqlets. Default: the first. */
+  task?: string;
+  database?: readonly MemeMotif[];
+  /** Filters need at least this many sites to be reported. Default 10. */
+  minSites?: number;
+  /** Seqlet clusters reported at most. Default 10. */
+  maxClusters?: number;
+}
+
+/** The first Conv1d over the 4 DNA channels, in registration order. */
+export function firstConvolution(model: Module): Conv1d {
+  for (const m of model.namedModules().values()) if (m instanceof Conv1d && m.inChannels === 4) return m;
+  throw new InputError('the model has no Conv1d over the 4 DNA channels to read motifs from');
+}
+
+export function discoverMotifs(saved: SavedModel, sequences: readonly string[], options: DiscoverOptions = {}): DiscoveredMotif[] {
+  const length = saved.description.input.length;
+  if (saved.description.input.kind !== 'sequence' || length === undefined) throw new InputError('motifs need a model of DNA sequences');
+  const outputs = saved.description.task.outputs;
+  const target = outputs.indexOf(options.task ?? outputs[0]!);
+  if (target < 0) throw new InputError(`unknown task '${options.task}'; the model's outputs are ${outputs.join(', ')}`);
+  const { minSites = 10, maxClusters = 10 } = options;
+  const db = options.database ? prepareDatabase(options.database.map((m) => ({ id: m.id, name: m.name, pwm: m.pwm }))) : undefined;
+  const matchesOf = (name: string, pwm: Pwm) => (db ? compareMotif({ id: name, pwm }, db) : []);
+  const model = saved.model as Module & ForwardModel;
+  model.eval();
+  const x = new Float32Array(sequences.length * 4 * length);
+  sequences.forEach((s, i) => writeOneHot(fitLength(s, length), x, i * 4 * length));
+  return tidy(() => {
+    const input: Tensor = tensor(x, [sequences.length, 4, length]);
+    const found: DiscoveredMotif[] = [];
+    for (const f of filterMotifs(firstConvolution(model), input)) {
+      if (f.sites < minSites) continue;
+      const { pwm } = trimPwm(f.pwm);
+      if (pwm.length < 4) continue;
+      const name = `filter${f.filter}`;
+      found.push({ name, source: 'filter', pwm, sites: f.sites, matches: matchesOf(name, pwm) });
+    }
+    const attributions = saliency(model, input, { target }).attributions;
+    const clusters = clusterSeqlets(findSeqlets(attributions, input), attributions, input).slice(0, maxClusters);
+    clusters.forEach((c, i) => {
+      const { pwm } = trimPwm(c.pwm);
+      if (pwm.length < 4) return;
+      const name = `seqlets${i + 1}`;
+      found.push({ name, source: 'seqlets', pwm, sites: c.seqlets.length, matches: matchesOf(name, pwm) });
+    });
+    return found;
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * `strand explain`: attributions of a saved sequence model for DNA sequences, by saliency,
+ * integrated gradients, DeepLIFT/DeepSHAP or ISM, for one output (task or class).
+ */
+import { InputError, tensor, tidy, type Tensor } from '../core/index.js';
+import { fitLength } from '../data/labelled-sequences.js';
+import { writeOneHot } from '../genomics/one-hot.js';
+import type { SavedModel } from '../models/saved-model.js';
+import type { Module } from '../nn/index.js';
+import { deeplift } from './deeplift.js';
+import { integratedGradients } from './integrated-gradients.js';
+import { ism } from './ism.js';
+import { predictSequences } from './predict.js';
+import { saliency } from './saliency.js';
+import type { ForwardModel } from './target.js';
+
+export type ExplainMethod = 'saliency' | 'ig' | 'deeplift' | 'ism';
+export const EXPLAIN_METHODS: readonly ExplainMethod[] = ['saliency', 'ig', 'deeplift', 'ism'];
+
+export interface ExplainOptions {
+  method: ExplainMethod;
+  /** Output to explain, by name (task or class). Default: the first. */
+  task?: string;
+  /** IG steps (default 50); IG / DeepLIFT shuffled references (default 10). */
+  steps?: number;
+  shuffles?: number;
+  seed?: number;
+}
+
+export interface Explanation {
+  method: ExplainMethod;
+  task: string;
+  /** [N, L, 4] row-major (A, C, G, T), as numpy's attributions[n] is an (L, 4) array. */
+  attributions: Float32Array;
+  length: number;
+  /** The sequences as explained (cropped / padded to the model's length). */
+  sequences: string[];
+  /** [N, outputs] predictions (probabilities for classification). */
+  predictions: Float32Array;
+  outputs: string[];
+}
+
+/** [N, 4, L] -> [N, L, 4]. */
+function toPositionMajor(values: Float32Array, n: number, length: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let s = 0; s < n; s++) {
+    for (let c = 0; c < 4; c++) for (let i = 0; i < length; i++) out[(s * length + i) * 4 + c] = values[(s * 4 + c) * length + i]!;
+  }
+  return out;
+}
+
+export function explainSequences(saved: SavedModel, sequences: readonly string[], options: ExplainOptions): Explanation {
+  const { description } = saved;
+  const length = description.input.length;
+  if (description.input.kind !== 'sequence' || length === undefined) {
+    throw new InputError(`explain needs a model of DNA sequences; this one takes ${description.input.kind} input`);
+  }
+  if (sequences.length === 0) throw new InputError('expected at least one sequence to explain');
+  const outputs = description.task.outputs;
+  const task = options.task ?? outputs[0]!;
+  const target = outputs.indexOf(task);
+  if (target < 0) throw new InputError(`unknown task '${task}'; the model's outputs are ${outputs.join(', ')}`);
+  const fitted = sequences.map((s) => fitLength(s, length));
+  const x = new Float32Array(fitted.length * 4 * length);
+  fitted.forEach((s, i) => writeOneHot(s, x, i * 4 * length));
+  const model = saved.model as Module & ForwardModel;
+  model.eval();
+  const { seed = 0, shuffles = 10, steps = 50 } = options;
+  const values = tidy(() => {
+    const input: Tensor = tensor(x, [fitted.length, 4, length]);
+    const result =
+      options.method === 'saliency'
+        ? saliency(model, input, { target }).attributions
+        : options.method === 'ig'
+          ? integratedGradients(model, input, { target, baseline: 'shuffle', shuffles, steps, seed }).attributions
+          : options.method === 'deeplift'
+            ? deeplift(model, input, { target, references: 'shuffle', shuffles, seed }).attributions
+            : ism(model, input, { target }).deltas;
+    return result.contiguous().data<Float32Array>();
+  });
+  const predictions = predictSequences(saved, fitted);
+  return {
+    method: options.method,
+    task,
+    attributions: toPositionMajor(values, fitted.length, length),
+    length,
+    sequences: fitted,
+    predictions: predictions.values,
+    outputs,
+  };
+}
