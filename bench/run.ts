@@ -11,3 +11,4 @@ console.log(`# strand bench: libtorch ${torchVersion()}, ${threads} thread(s), b
 benchModelSteps(threads, (line) => console.log(line));
 await (await import('./windows.js')).benchWindows((line) => console.log(line));
 await (await import('./train-epoch.js')).benchTrainEpoch(threads, (line) => console.log(line));
+(await import('./interpret.js')).benchInterpret(threads, (line) => console.log(line));
