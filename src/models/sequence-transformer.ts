@@ -152,6 +152,20 @@ export class SequenceTransformer extends Module {
    * padding mask [N, L] (true = padding) for token input (null for one-hot).
    */
   encode(x: Tensor): { hidden: Tensor; padding: Tensor | null } {
+    const { embedded, padding } = this.#embed(x);
+    return { hidden: this.encoder.forward(embedded, { srcKeyPaddingMask: padding }), padding };
+  }
+
+  /**
+   * Attention maps of every encoder layer for x, heads averaged: [N, L', L'] each, where L'
+   * is the input length (+1 for a prepended CLS vector, at index 0).
+   */
+  attentionMaps(x: Tensor): Tensor[] {
+    const { embedded, padding } = this.#embed(x);
+    return this.encoder.attentionMaps(embedded, { srcKeyPaddingMask: padding });
+  }
+
+  #embed(x: Tensor): { embedded: Tensor; padding: Tensor | null } {
     let h: Tensor;
     let padding: Tensor | null = null;
     if (this.input === 'tokens') {
@@ -170,8 +184,7 @@ export class SequenceTransformer extends Module {
         h = ops.cat([cls, h], { dim: 1 });
       }
     }
-    h = this.positions.forward(h);
-    return { hidden: this.encoder.forward(h, { srcKeyPaddingMask: padding }), padding };
+    return { embedded: this.positions.forward(h), padding };
   }
 
   /** x: [N, 4, L] float32 (one-hot) or [N, L] int64 (tokens) -> [N, tasks] logits. */

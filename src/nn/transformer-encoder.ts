@@ -63,6 +63,17 @@ export class TransformerEncoderLayer extends Module {
     this.dropout2 = this.registerModule('dropout2', new Dropout(dropout));
   }
 
+  /**
+   * The self-attention weights this layer applies to `src`, averaged over heads:
+   * [N, L, L] (query x key; rows sum to 1).
+   */
+  attentionWeights(src: Tensor, { mask = null, srcKeyPaddingMask = null }: EncoderMasks = {}): Tensor {
+    const x = this.normFirst ? this.norm1.forward(src) : src;
+    const { output, weights } = this.selfAttn.forward(x, x, x, { attnMask: mask, keyPaddingMask: srcKeyPaddingMask, needWeights: true });
+    output.dispose();
+    return weights!;
+  }
+
   /** src: [L, N, dModel] ([N, L, dModel] with batchFirst) -> same shape. */
   forward(src: Tensor, { mask = null, srcKeyPaddingMask = null }: EncoderMasks = {}): Tensor {
     const selfAttention = (x: Tensor): Tensor => {
@@ -105,6 +116,20 @@ export class TransformerEncoder extends Module {
     let x = src;
     for (const layer of this.layers) x = layer.forward(x, masks);
     return this.norm === null ? x : this.norm.forward(x);
+  }
+
+  /** The attention weights of every layer for `src`: one [N, L, L] tensor a layer (heads averaged). */
+  attentionMaps(src: Tensor, masks: EncoderMasks = {}): Tensor[] {
+    const maps: Tensor[] = [];
+    let x = src;
+    for (const layer of this.layers) {
+      maps.push(layer.attentionWeights(x, masks));
+      const next = layer.forward(x, masks);
+      if (x !== src) x.dispose();
+      x = next;
+    }
+    if (x !== src) x.dispose();
+    return maps;
   }
 }
 
