@@ -17,6 +17,7 @@ import * as ops from '../ops/index.js';
 import {
   AvgPool1d,
   BatchNorm1d,
+  ConstantPad1d,
   Conv1d,
   Dropout,
   Exp,
@@ -38,11 +39,22 @@ import { checkOneHot, checkPositiveInt, selectTarget, withInputGradOnly, type Fo
 const EPS = 1e-6;
 
 /** The layers of a model DeepLIFT can walk: a Sequential, or a model whose `body` is one (Basset). */
+/** A model whose forward is a chain of layers it can list (e.g. DeepBind with max pooling). */
+export interface LayerChain {
+  layerChain(): Module[];
+}
+
 function layersOf(module: Module): Module[] {
   if (module instanceof Sequential) return [...module].flatMap((m) => (m instanceof Sequential ? layersOf(m) : [m]));
-  const body = (module as { body?: unknown }).body;
-  if (body instanceof Sequential) return layersOf(body);
-  throw new InputError(`DeepLIFT supports Sequential models (or models with a Sequential 'body'), got ${module.constructor.name}`);
+  const chain = (module as Partial<LayerChain>).layerChain;
+  if (typeof chain === 'function') return chain.call(module).flatMap((m) => (m instanceof Sequential ? layersOf(m) : [m]));
+  for (const key of ['body', 'layers']) {
+    const inner = (module as unknown as Record<string, unknown>)[key];
+    if (inner instanceof Sequential) return layersOf(inner);
+  }
+  throw new InputError(
+    `DeepLIFT supports Sequential models, models with a Sequential 'body' or 'layers', and models listing their layer chain; got ${module.constructor.name}`,
+  );
 }
 
 /** Value and derivative of an element-wise activation, or null when the layer is not one. */
@@ -105,7 +117,8 @@ function layerForward(layer: Module, h: Tensor, n: number): Tensor {
     layer instanceof Dropout ||
     layer instanceof Flatten ||
     layer instanceof AvgPool1d ||
-    layer instanceof GlobalAvgPool1d
+    layer instanceof GlobalAvgPool1d ||
+    layer instanceof ConstantPad1d
   ) {
     return (layer as unknown as ForwardModel).forward(h);
   }

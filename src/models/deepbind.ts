@@ -7,7 +7,7 @@
  */
 import { InputError, type Tensor } from '../core/index.js';
 import * as ops from '../ops/index.js';
-import { Conv1d, Dropout, Linear, Module } from '../nn/index.js';
+import { ConstantPad1d, Conv1d, Dropout, GlobalMaxPool1d, Linear, Module, ReLU } from '../nn/index.js';
 import { checkPositive, checkRate, checkSequenceInput } from './common.js';
 
 export interface DeepBindOptions {
@@ -60,6 +60,21 @@ export class DeepBind extends Module {
   }
 
   /** x: [N, 4, L] float32 (L >= kernel unless padInput) -> [N, tasks] logits. */
+  /**
+   * The forward pass as a chain of layers (for DeepLIFT): padding, convolution, ReLU, global
+   * max pooling, dropout, hidden layer, output. Only with max pooling ('maxavg' concatenates
+   * two branches, which is not a chain).
+   */
+  layerChain(): Module[] {
+    if (this.pooling !== 'max') throw new InputError("DeepBind's layer chain needs pooling 'max' ('maxavg' is not a chain of layers)");
+    const chain: Module[] = [];
+    if (this.padInput) chain.push(new ConstantPad1d(this.kernel - 1, this.kernel - 1, 0.25));
+    chain.push(this.conv, new ReLU(), new GlobalMaxPool1d(), this.dropout);
+    if (this.hidden !== null) chain.push(this.hidden, new ReLU());
+    chain.push(this.output);
+    return chain;
+  }
+
   forward(x: Tensor): Tensor {
     const [, , length] = checkSequenceInput('DeepBind', x);
     if (!this.padInput && length < this.kernel) {

@@ -20,3 +20,4 @@ export * from './residual.js';
 export * from './safetensors.js';
 export * from './sequential.js';
 export * from './transformer-encoder.js';
+export { ConstantPad1d } from './padding.js';

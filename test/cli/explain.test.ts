@@ -28,7 +28,7 @@ test('make demo also explains: attribution and motif pages are written', () => {
   for (const f of ['report.html', 'explain/index.html', 'motifs/index.html']) assert.ok(existsSync(join(dir, 'model', f)), f);
 });
 
-for (const method of ['saliency', 'ig', 'ism']) {
+for (const method of ['saliency', 'ig', 'deeplift', 'ism']) {
   test(`strand explain --method ${method}: attributions.npy is N x L x 4 and the planted site carries the most weight`, () => {
     const out = join(dir, `explain-${method}`);
     const r = strand('explain', '--model', join(dir, 'model'), '--fasta', join(dir, 'q.fa'), '--method', method, '--task', 'GATA1', '--shuffles', '3', '--steps', '20', '--out', out);
