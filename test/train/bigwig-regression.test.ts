@@ -10,7 +10,7 @@ import { randomDna, tempDir, writeGenome } from '../data/genomic-fixtures.js';
 import { writeBigWig, type BigWigSection } from '../io/bigwig-writer.js';
 
 /** A genome whose peaks hold 0-3 motif copies, a bigWig track equal to the copy number over each peak, and the peaks BED. */
-function motifCopyData(tmpDir: string) {
+function motifCopyData(tmpDir: string): { genome: { path: string; remove(): void }; bigwig: string; peaks: string } {
   // Each peak holds 0-3 copies of a motif near its centre; the track's value there is the copy number.
   const random = new Random(12);
   const motif = 'TGACTCA';
@@ -40,15 +40,9 @@ function motifCopyData(tmpDir: string) {
   return { genome, bigwig, peaks: join(tmpDir, 'peaks.bed') };
 }
 
-test('bigWig regression: a CNN predicts a track that counts motif copies (held-out Pearson > 0.8)', async () => {
-  const tmp = tempDir('strand-bw-');
-  let removeGenome = () => {};
-  try {
-    const { genome, bigwig, peaks } = motifCopyData(tmp.dir);
-    removeGenome = genome.remove;
-    const config = parseConfig(
-      trainConfigSchema,
-      `seed: 2
+/** The config's seed, data (windows around the peaks, the track as targets) and split sections. */
+function dataSection({ genome, bigwig, peaks }: ReturnType<typeof motifCopyData>): string {
+  return `seed: 2
 data:
   kind: intervals
   genome: ${genome.path}
@@ -59,7 +53,18 @@ data:
   tracks: [{ name: signal, path: ${bigwig} }]
   workers: 0
 split: { validation: { chromosomes: [chr3] }, test: { chromosomes: [chr4] } }
-task: { kind: regression }
+`;
+}
+
+test('bigWig regression: a CNN predicts a track that counts motif copies (held-out Pearson > 0.8)', async () => {
+  const tmp = tempDir('strand-bw-');
+  let removeGenome = () => {};
+  try {
+    const data = motifCopyData(tmp.dir);
+    removeGenome = data.genome.remove;
+    const config = parseConfig(
+      trainConfigSchema,
+      `${dataSection(data)}task: { kind: regression }
 model: { name: deepbind, options: { filters: 16, kernel: 9, pooling: maxavg, hidden: 16, dropout: 0 } }
 train: { epochs: 25, batchSize: 16, optimizer: { name: adam, lr: 0.003 } }
 `,
@@ -77,22 +82,11 @@ test('profile task (BPNet-style): base-resolution counts, multinomial + count lo
   const tmp = tempDir('strand-profile-');
   let removeGenome = () => {};
   try {
-    const { genome, bigwig, peaks } = motifCopyData(tmp.dir);
-    removeGenome = genome.remove;
+    const data = motifCopyData(tmp.dir);
+    removeGenome = data.genome.remove;
     const config = parseConfig(
       trainConfigSchema,
-      `seed: 2
-data:
-  kind: intervals
-  genome: ${genome.path}
-  tasks: [{ name: regions, peaks: ${peaks} }]
-  window: 200
-  bin: 100
-  negatives: { ratio: 0.3, gcMatch: false }
-  tracks: [{ name: signal, path: ${bigwig} }]
-  workers: 0
-split: { validation: { chromosomes: [chr3] }, test: { chromosomes: [chr4] } }
-task: { kind: profile, countWeight: 10 }
+      `${dataSection(data)}task: { kind: profile, countWeight: 10 }
 model: { name: bpnet, options: { filters: 16, stemKernel: 9, layers: 3, profileKernel: 9 } }
 train: { epochs: 15, batchSize: 16, optimizer: { name: adam, lr: 0.004 } }
 `,
