@@ -49,6 +49,18 @@ function toPositionMajor(values: Float32Array, n: number, length: number): Float
   return out;
 }
 
+/** The page tracks of an explanation (plain arrays): sequence i is named ids[i]. */
+export function attributionTracks(e: Explanation, ids: readonly string[]): { id: string; sequence: string; attributions: number[][]; predictions: Record<string, number> }[] {
+  const L = e.length;
+  const T = e.outputs.length;
+  return ids.map((id, i) => ({
+    id,
+    sequence: e.sequences[i]!,
+    attributions: Array.from({ length: L }, (_, p) => Array.from(e.attributions.subarray((i * L + p) * 4, (i * L + p) * 4 + 4))),
+    predictions: Object.fromEntries(e.outputs.map((name, t) => [name, e.predictions[i * T + t]!])),
+  }));
+}
+
 export function explainSequences(saved: SavedModel, sequences: readonly string[], options: ExplainOptions): Explanation {
   const { description } = saved;
   const length = description.input.length;

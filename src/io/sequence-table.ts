@@ -97,6 +97,19 @@ export async function readSequenceTable(path: string, options: SequenceTableOpti
   return table;
 }
 
+/** Every record of a (small) FASTA file: names and whole sequences, in file order. */
+export async function readFastaRecords(path: string): Promise<{ ids: string[]; sequences: string[] }> {
+  const genome = await openGenome(path, { writeIndex: false });
+  try {
+    const ids = [...genome.chromosomes().keys()];
+    const sequences: string[] = [];
+    for (const id of ids) sequences.push(await genome.fetch(id, 0, genome.chromosomes().get(id)!));
+    return { ids, sequences };
+  } finally {
+    await genome.close();
+  }
+}
+
 /**
  * Labelled sequences from a FASTA file and a label table (CSV/TSV with a header) whose
  * `idColumn` holds the FASTA record names. Every record needs a label row (a FormatError
@@ -131,19 +144,15 @@ export async function readFastaWithLabels(
   }
   if (names === null) throw new FormatError(labelsPath, undefined, undefined, 'no header line');
   const table: SequenceTable = { ids: [], sequences: [], labels: [], labelNames: labelCols.map((c) => names![c]!), lines: [], path: labelsPath };
-  const genome = await openGenome(fastaPath, { writeIndex: false });
-  try {
-    for (const [id, length] of genome.chromosomes()) {
-      const row = rows.get(id);
-      if (row === undefined) throw new FormatError(labelsPath, undefined, names[idCol], `no label row for FASTA record '${id}' of ${fastaPath}`);
-      table.ids.push(id);
-      table.sequences.push(await genome.fetch(id, 0, length));
-      table.labels.push(row.labels);
-      table.lines.push(row.line);
-    }
-  } finally {
-    await genome.close();
-  }
+  const records = await readFastaRecords(fastaPath);
+  records.ids.forEach((id, i) => {
+    const row = rows.get(id);
+    if (row === undefined) throw new FormatError(labelsPath, undefined, names![idCol], `no label row for FASTA record '${id}' of ${fastaPath}`);
+    table.ids.push(id);
+    table.sequences.push(records.sequences[i]!);
+    table.labels.push(row.labels);
+    table.lines.push(row.line);
+  });
   if (table.sequences.length === 0) throw new FormatError(fastaPath, undefined, undefined, 'no sequences found');
   return table;
 }

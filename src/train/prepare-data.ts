@@ -42,10 +42,11 @@ export interface PreparedData {
 const EVAL_BATCH = 256;
 
 type TableData = Extract<DataConfig, { kind: 'table' }>;
+type PlantedData = Extract<DataConfig, { kind: 'planted' }>;
 type IntervalsData = Extract<DataConfig, { kind: 'intervals' }>;
 
-async function encodeTable(data: TableData, path: string, task: TrainConfig['task'], seed: number, negatives?: number, classes?: string[]): Promise<EncodedSequences> {
-  const table = await readSequenceTable(path, {
+function readTable(data: TableData, path: string) {
+  return readSequenceTable(path, {
     ...(data.delimiter ? { delimiter: data.delimiter } : {}),
     header: data.header,
     sequenceColumn: data.sequenceColumn,
@@ -53,6 +54,20 @@ async function encodeTable(data: TableData, path: string, task: TrainConfig['tas
     ...(data.idColumn !== undefined ? { idColumn: data.idColumn } : {}),
     ...(data.featureColumns !== undefined ? { featureColumns: data.featureColumns } : {}),
   });
+}
+
+function generatePlanted(data: PlantedData, seed: number) {
+  return plantedMotifDataset({
+    count: data.count,
+    length: data.length,
+    motifs: data.motifs.map((m) => ({ name: m.name, pwm: consensusPwm(m.consensus) })),
+    positiveFraction: data.positiveFraction,
+    seed,
+  });
+}
+
+async function encodeTable(data: TableData, path: string, task: TrainConfig['task'], seed: number, negatives?: number, classes?: string[]): Promise<EncodedSequences> {
+  const table = await readTable(data, path);
   return encodeLabelledSequences(table, {
     kind: labelKind(task),
     ...((classes ?? task.classes) ? { classes: classes ?? task.classes } : {}),
@@ -84,13 +99,7 @@ async function inMemoryData(config: TrainConfig): Promise<PreparedData> {
   let heldOut: EncodedSequences | undefined;
   if (data.kind === 'planted') {
     if (task.kind !== 'binary') throw new ConfigError('task.kind', `planted-motif data is binary (one task per motif), got '${task.kind}'`);
-    const generated = plantedMotifDataset({
-      count: data.count,
-      length: data.length,
-      motifs: data.motifs.map((m) => ({ name: m.name, pwm: consensusPwm(m.consensus) })),
-      positiveFraction: data.positiveFraction,
-      seed,
-    });
+    const generated = generatePlanted(data, seed);
     all = encodeLabelledSequences(
       { ids: generated.sequences.map((_, i) => `seq${i + 1}`), sequences: generated.sequences, labels: generated.labels.map((l) => l.map(String)), labelNames: generated.tasks },
       { kind: 'binary' },
@@ -321,15 +330,9 @@ export async function sequencesOfConfig(config: TrainConfig): Promise<string[]> 
   const { data } = config;
   switch (data.kind) {
     case 'planted':
-      return plantedMotifDataset({
-        count: data.count,
-        length: data.length,
-        motifs: data.motifs.map((m) => ({ name: m.name, pwm: consensusPwm(m.consensus) })),
-        positiveFraction: data.positiveFraction,
-        seed: config.seed,
-      }).sequences;
+      return generatePlanted(data, config.seed).sequences;
     case 'table':
-      return (await readSequenceTable(data.path, { ...(data.delimiter ? { delimiter: data.delimiter } : {}), header: data.header, sequenceColumn: data.sequenceColumn, labelColumns: data.labelColumns })).sequences;
+      return (await readTable(data, data.path)).sequences;
     case 'fasta':
       return (await readFastaWithLabels(data.fasta, data.labels, data.idColumn, data.labelColumns)).sequences;
     default:

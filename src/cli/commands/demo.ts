@@ -7,7 +7,7 @@ import { trainFromConfig } from '../../train/run-training.js';
 import { nonNegativeInt, positiveInt } from '../parse.js';
 import { sequencesOfConfig } from '../../train/prepare-data.js';
 import { loadModel } from '../../models/saved-model.js';
-import { explainSequences } from '../../interpret/explain.js';
+import { attributionTracks, explainSequences } from '../../interpret/explain.js';
 import { discoverMotifs } from '../../interpret/discover-motifs.js';
 import { writeAttributionPage } from '../../report/attribution-page.js';
 import { writeMotifPage } from '../../report/motif-page.js';
@@ -19,23 +19,14 @@ async function explainDemo(out: string, sequences: string[]): Promise<{ motifs: 
   const saved = loadModel(out);
   try {
     const shown = sequences.slice(0, 8);
-    for (const task of saved.description.task.outputs.slice(0, 1)) {
-      const e = explainSequences(saved, shown, { method: 'saliency', task });
-      const L = e.length;
-      const T = e.outputs.length;
-      mkdirSync(join(out, 'explain'), { recursive: true });
-      writeAttributionPage(join(out, 'explain', 'index.html'), {
-        method: 'saliency',
-        task,
-        model: out,
-        sequences: shown.map((_, i) => ({
-          id: `sequence ${i + 1}`,
-          sequence: e.sequences[i]!,
-          attributions: Array.from({ length: L }, (_, p) => Array.from(e.attributions.subarray((i * L + p) * 4, (i * L + p) * 4 + 4))),
-          predictions: Object.fromEntries(e.outputs.map((name, t) => [name, e.predictions[i * T + t]!])),
-        })),
-      });
-    }
+    const e = explainSequences(saved, shown, { method: 'saliency' });
+    mkdirSync(join(out, 'explain'), { recursive: true });
+    writeAttributionPage(join(out, 'explain', 'index.html'), {
+      method: 'saliency',
+      task: e.task,
+      model: out,
+      sequences: attributionTracks(e, shown.map((_, i) => `sequence ${i + 1}`)),
+    });
     const motifs = discoverMotifs(saved, sequences.slice(0, 1000), { maxClusters: 4 });
     mkdirSync(join(out, 'motifs'), { recursive: true });
     writeMotifPage(join(out, 'motifs', 'index.html'), {

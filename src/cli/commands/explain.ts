@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../core/index.js';
-import { EXPLAIN_METHODS, explainSequences, type ExplainMethod } from '../../interpret/explain.js';
+import { attributionTracks, EXPLAIN_METHODS, explainSequences, type ExplainMethod } from '../../interpret/explain.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { writeNpy } from '../../io/npy.js';
 import { loadModel } from '../../models/saved-model.js';
 import { writeAttributionPage } from '../../report/attribution-page.js';
-import { fastaRecords } from '../fasta-input.js';
+import { readFastaRecords } from '../../io/sequence-table.js';
 import { positiveInt } from '../parse.js';
 
 export function registerExplain(program: Command): void {
@@ -26,7 +26,7 @@ export function registerExplain(program: Command): void {
       const method = o.method as ExplainMethod;
       const saved = loadModel(o.model);
       try {
-        const { ids, sequences } = await fastaRecords(o.fasta);
+        const { ids, sequences } = await readFastaRecords(o.fasta);
         const result = explainSequences(saved, sequences, { method, ...(o.task ? { task: o.task } : {}), steps: o.steps, shuffles: o.shuffles });
         mkdirSync(o.out, { recursive: true });
         const L = result.length;
@@ -41,12 +41,7 @@ export function registerExplain(program: Command): void {
           task: result.task,
           model: o.model,
           ...(method === 'ig' || method === 'deeplift' ? { baseline: `${o.shuffles} dinucleotide-shuffled references` } : {}),
-          sequences: ids.map((id, i) => ({
-            id,
-            sequence: result.sequences[i]!,
-            attributions: Array.from({ length: L }, (_, p) => Array.from(result.attributions.subarray((i * L + p) * 4, (i * L + p) * 4 + 4))),
-            predictions: Object.fromEntries(result.outputs.map((name, t) => [name, result.predictions[i * T + t]!])),
-          })),
+          sequences: attributionTracks(result, ids),
         });
         process.stderr.write(`wrote ${o.out}/attributions.npy (${ids.length} x ${L} x 4), predictions.tsv, index.html\n`);
       } finally {

@@ -10,7 +10,7 @@ import { InputError } from '../../core/index.js';
 import { loadModel } from '../../models/saved-model.js';
 import { sequencesOfConfig } from '../../train/prepare-data.js';
 import { writeMotifPage } from '../../report/motif-page.js';
-import { fastaRecords } from '../fasta-input.js';
+import { readFastaRecords } from '../../io/sequence-table.js';
 
 export function registerMotifs(program: Command): void {
   program
@@ -23,7 +23,7 @@ export function registerMotifs(program: Command): void {
     .option('--task <name>', 'output whose attributions give the seqlets; default the first')
     .requiredOption('--out <dir>', 'output folder')
     .action(async (o: { model: string; fasta?: string; config?: string; compare?: string; task?: string; out: string }) => {
-      const sequences = o.fasta !== undefined ? (await fastaRecords(o.fasta)).sequences : await configSequences(o.config);
+      const sequences = o.fasta !== undefined ? (await readFastaRecords(o.fasta)).sequences : await configSequences(o.config);
       const database = o.compare ? (await readMeme(o.compare)).motifs : undefined;
       const saved = loadModel(o.model);
       try {

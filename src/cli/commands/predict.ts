@@ -6,7 +6,7 @@ import { readBed } from '../../io/bed.js';
 import { openGenome } from '../../io/genome.js';
 import { predictSequences } from '../../interpret/predict.js';
 import { loadModel } from '../../models/saved-model.js';
-import { fastaRecords } from '../fasta-input.js';
+import { readFastaRecords } from '../../io/sequence-table.js';
 
 async function bedWindows(bedPath: string, genomePath: string, length: number): Promise<{ ids: string[]; sequences: string[] }> {
   const records = await readBed(bedPath);
@@ -47,7 +47,7 @@ export function registerPredict(program: Command): void {
       const saved = loadModel(o.model);
       try {
         const length = saved.description.input.length ?? 0;
-        const input = o.fasta !== undefined ? await fastaRecords(o.fasta) : await bedWindows(o.bed!, o.genome!, length);
+        const input = o.fasta !== undefined ? await readFastaRecords(o.fasta) : await bedWindows(o.bed!, o.genome!, length);
         const { outputs, values } = predictSequences(saved, input.sequences);
         const lines = [['id', ...outputs].join('\t')];
         input.ids.forEach((id, i) => lines.push([id, ...Array.from(values.subarray(i * outputs.length, (i + 1) * outputs.length), (v) => v.toPrecision(6))].join('\t')));
