@@ -94,9 +94,10 @@ export async function scoreVariantAlleles(
   for (let first = 0; first < alleles.length; first += batchSize) {
     const batch = alleles.slice(first, first + batchSize);
     const windows = await readWindows(genome, sizes, batch, length);
-    const refOut = predictions(saved, windows.refBytes, windows.refCount, length, task, options.bothStrands === true);
-    const altOut = predictions(saved, windows.altBytes, windows.scorable.length, length, task, options.bothStrands === true);
+    // One forward over the REF rows then the ALT rows.
+    const out = predictions(saved, windows.bytes, windows.refCount + windows.scorable.length, length, task, options.bothStrands === true);
     const T = outputs.length;
+    const altOffset = windows.refCount * T;
     let next = 0;
     for (let i = 0; i < batch.length; i++) {
       const problem = windows.problems[i];
@@ -107,7 +108,7 @@ export async function scoreVariantAlleles(
       const r = windows.refRow[i]!;
       const values = new Float64Array(T * scores.length);
       for (let t = 0; t < T; t++) {
-        effectScores(refOut[r * T + t]!, altOut[next * T + t]!, scores, task !== 'regression', values, t * scores.length);
+        effectScores(out[r * T + t]!, out[altOffset + next * T + t]!, scores, task !== 'regression', values, t * scores.length);
       }
       next++;
       effects.push({ values });
@@ -147,13 +148,13 @@ function logit(p: number): number {
 
 interface BatchWindows {
   problems: (VariantProblem | undefined)[];
-  /** Row of each scorable allele's REF window in refBytes (alleles at one site share it). */
+  /** Row of each scorable allele's REF window (alleles at one site share it). */
   refRow: number[];
-  refBytes: Uint8Array;
   refCount: number;
-  /** Indexes of the scorable alleles, in order; their ALT windows fill altBytes. */
+  /** Indexes of the scorable alleles, in order. */
   scorable: number[];
-  altBytes: Uint8Array;
+  /** The REF windows (rows 0 .. refCount - 1), then the ALT windows of the scorable alleles. */
+  bytes: Uint8Array;
 }
 
 async function readWindows(genome: Genome, sizes: ReadonlyMap<string, number>, batch: readonly VariantAllele[], length: number): Promise<BatchWindows> {
@@ -193,7 +194,10 @@ async function readWindows(genome: Genome, sizes: ReadonlyMap<string, number>, b
     assembleAltWindow(slice(plan.altLeft), allele.alt, slice(plan.altRight), altBytes, scorable.length * length);
     scorable.push(i);
   }
-  return { problems, refRow, refBytes, refCount, scorable, altBytes };
+  const bytes = new Uint8Array((refCount + scorable.length) * length);
+  bytes.set(refBytes.subarray(0, refCount * length));
+  bytes.set(altBytes.subarray(0, scorable.length * length), refCount * length);
+  return { problems, refRow, refCount, scorable, bytes };
 }
 
 /** [count, outputs] predictions in float64: probabilities or values, optionally strand-averaged. */
