@@ -191,3 +191,28 @@ test('--region reads only that region through the tabix index and gives the same
   assert.ok(expected.length > 1000);
   assert.deepEqual(readTsv(out).rows, expected);
 });
+
+test('real model on real variants: the DeepBind USF1 model ranks variants that make or break a CACGTG E-box first [slow]', () => {
+  const config = fileURLToPath(new URL('../../../examples/deepbind-usf1.yaml', import.meta.url));
+  const model = join(dir, 'usf1');
+  const train = strand('train', '--config', config, '--out', model, '--plain');
+  assert.equal(train.status, 0, train.stderr);
+  const out = join(dir, 'usf1.tsv');
+  const r = strand('score-variants', '--model', model, '--vcf', join(chr20, 'z.vcf.gz'), '--genome', join(chr20, 'z.fa.gz'), '--out', out, '--both-strands', '--scores', 'diff,abs_diff');
+  assert.equal(r.status, 0, r.stderr);
+  const sequence = gunzipSync(readFileSync(join(chr20, 'z.fa.gz'))).toString('latin1').split('\n').filter((l) => !l.startsWith('>')).join('');
+  const { header, rows } = readTsv(out);
+  const abs = header.indexOf('Bound:abs_diff');
+  // an E-box within 10 bases of the variant in one allele's sequence but not the other's
+  const changesEbox = (row: string[]): boolean => {
+    const [start, ref, alt] = [Number(row[1]) - 1, row[3]!, row[4]!];
+    const left = sequence.slice(start - 10, start);
+    const right = sequence.slice(start + ref.length, start + ref.length + 10);
+    return (left + ref + right).includes('CACGTG') !== (left + alt + right).includes('CACGTG');
+  };
+  const ranked = [...rows].sort((a, b) => Number(b[abs]) - Number(a[abs]));
+  const top = ranked.slice(0, 50).filter(changesEbox).length;
+  const background = rows.filter(changesEbox).length / rows.length;
+  assert.ok(background < 0.02, `background ${background}`);
+  assert.ok(top >= 10, `${top} of the 50 largest effects change an E-box (background ${(100 * background).toFixed(2)}%)`);
+});
