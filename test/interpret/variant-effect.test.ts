@@ -85,3 +85,14 @@ test('problems stay in place across batches; alleles at one site share the REF w
   close(all.effects[2]!.values!.subarray(6, 9), [sigmoid(0), sigmoid(-1), sigmoid(-1) - sigmoid(0)]);
   saved.model.dispose();
 });
+
+test('outputs: a chosen subset in the chosen order; an unknown name is an error naming the outputs', async () => {
+  const saved = countingModel('binary');
+  const allele = [{ chrom: 'chr1', start: 6, ref: 'G', alt: 'A' }];
+  const all = await scoreVariantAlleles(saved, genome, allele, { scores: ['diff'] });
+  const picked = await scoreVariantAlleles(saved, genome, allele, { scores: ['diff'], outputs: ['G', 'A'] });
+  assert.deepEqual(picked.outputs, ['G', 'A']);
+  assert.deepEqual(Array.from(picked.effects[0]!.values!), Array.from(all.effects[0]!.values!).reverse());
+  await assert.rejects(scoreVariantAlleles(saved, genome, allele, { outputs: ['CTCF'] }), /unknown output 'CTCF'; this model's outputs are A, G/);
+  saved.model.dispose();
+});

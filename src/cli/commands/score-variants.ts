@@ -24,6 +24,7 @@ interface ScoreVariantsOptions {
   batchSize: number;
   bothStrands?: boolean;
   scores?: string;
+  outputs?: string;
   onProblem: string;
   infoPrefix: string;
   threads?: number;
@@ -113,6 +114,7 @@ export function registerScoreVariants(program: Command): void {
     .option('--batch-size <n>', 'variants per model batch', positiveInt, 64)
     .option('--both-strands', 'average each prediction over the window and its reverse complement')
     .option('--scores <list>', `comma-separated subset of ${EFFECT_SCORES.join(', ')} (default: all the model's task supports)`)
+    .option('--outputs <list>', 'comma-separated output (task or class) names to report (default: all)')
     .option('--on-problem <policy>', 'skip: report and skip alleles that cannot be scored (REF mismatch, symbolic, missing chromosome, chromosome end); fail: stop at the first', 'skip')
     .option('--info-prefix <text>', 'prefix of the INFO keys written with --vcf-out', 'STRAND')
     .option('--threads <n>', 'libtorch threads', positiveInt)
@@ -136,6 +138,7 @@ genome on both sides, so both windows have the model's length. Alleles are used 
           onProblem: o.onProblem as ProblemPolicy,
           keepText: o.vcfOut !== undefined,
           ...(scores ? { scores } : {}),
+          ...(o.outputs !== undefined ? { outputs: o.outputs.split(',').map((n) => n.trim()).filter((n) => n.length > 0) } : {}),
           ...(regions.length > 0 ? { regions } : {}),
         });
         const keys = o.vcfOut !== undefined ? infoKeys(scoring, o.infoPrefix) : undefined;
