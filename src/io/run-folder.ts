@@ -9,14 +9,15 @@
  * explanation or motifs (e.g. explain/ and motifs/ of `strand demo`, examples/ of a training run)
  * are read too. A missing or malformed file is an InputError / FormatError naming it.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { FormatError, InputError } from '../core/errors.js';
+import { writeFileAtomic } from './atomic-write.js';
 import { readExplainOutput, type ExplainOutput } from './explain-output.js';
 import { jsonNumber, readJsonFile, readJsonLines } from './json-file.js';
 import { readMotifsOutput, type MotifsOutput } from './motifs-output.js';
-import { readPredictionTable, type PredictionTable } from './prediction-table.js';
+import { readPredictionTable, writePredictionTable, type PredictionTable } from './prediction-table.js';
 
 export const RUN_FILES = { log: 'log.jsonl', model: 'model.json', metrics: 'metrics.json', testPredictions: 'test-predictions.tsv' } as const;
 
@@ -177,4 +178,15 @@ export async function readRunFolder(dir: string): Promise<RunFolder> {
     throw new InputError(`${dir}: no Strand outputs found (expected ${RUN_FILES.log}, ${RUN_FILES.metrics}, attributions.npy or motifs.meme)`);
   }
   return folder;
+}
+
+/**
+ * Writes an evaluation folder (metrics.json, test-predictions.tsv) into `dir` (created when
+ * missing). A training run's folder is refused: its metrics.json would be overwritten.
+ */
+export function writeEvaluationOutput(dir: string, metrics: EvaluationMetrics, testPredictions: PredictionTable): void {
+  if (existsSync(join(dir, RUN_FILES.log))) throw new InputError(`${dir} holds a training run (${RUN_FILES.log}); write the evaluation to another folder`);
+  mkdirSync(dir, { recursive: true });
+  writeFileAtomic(join(dir, RUN_FILES.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
+  writePredictionTable(join(dir, RUN_FILES.testPredictions), testPredictions);
 }
