@@ -6,6 +6,7 @@
  *   explain.json       { method, tasks (the output explained for each sequence), title?, model?, baseline? }
  * Each file is written atomically; reading checks that the four agree.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { FormatError, InputError } from '../core/errors.js';
@@ -56,6 +57,7 @@ function check(output: ExplainOutput): void {
 /** Writes the four files into `dir` (created when missing). */
 export function writeExplainOutput(dir: string, output: ExplainOutput): void {
   check(output);
+  mkdirSync(dir, { recursive: true });
   const { ids, outputs } = output;
   const T = outputs.length;
   writeNpy(join(dir, EXPLAIN_FILES.attributions), { data: output.attributions, shape: [ids.length, output.length, 4] });

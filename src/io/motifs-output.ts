@@ -6,6 +6,7 @@
  *   motifs.json            { source (how the motifs were found), database? (the file compared with) }
  * Each file is written atomically.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { FormatError } from '../core/errors.js';
@@ -30,8 +31,9 @@ export interface MotifsOutput {
   databaseMotifs: MemeMotif[];
 }
 
-/** Writes the folder's files into `dir` (which must exist); database-motifs.meme only with a database. */
+/** Writes the folder's files into `dir` (created when missing); database-motifs.meme only with a database. */
 export function writeMotifsOutput(dir: string, output: MotifsOutput): void {
+  mkdirSync(dir, { recursive: true });
   writeMeme(join(dir, MOTIFS_FILES.motifs), output.motifs);
   writeMatchesTsv(join(dir, MOTIFS_FILES.matches), output.matches);
   if (output.database !== undefined) {

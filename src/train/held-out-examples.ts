@@ -5,7 +5,7 @@
  * over the split, then explained by an injected attribution method and written as an
  * explanation folder (`examples/`, io/explain-output.ts) for the run's report.
  */
-import { mkdirSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeOneHot } from '../genomics/decode.js';
 import { EXPLAIN_FILES, writeExplainOutput, type ExplainDescription } from '../io/explain-output.js';
@@ -109,9 +109,7 @@ export function writeHeldOutExamples(outDir: string, saved: SavedModel, examples
       predictions.set(result.predictions.subarray(k * outputs.length, (k + 1) * outputs.length), i * outputs.length);
     });
   }
-  const dir = join(outDir, EXAMPLES_FOLDER);
-  mkdirSync(dir, { recursive: true });
-  writeExplainOutput(dir, {
+  writeExplainOutput(join(outDir, EXAMPLES_FOLDER), {
     method: explainer.method,
     title: 'Top-scoring held-out positives',
     tasks: examples.map((e) => e.task),

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '../../config/load.js';
 import { demoConfigText } from '../../config/examples.js';
@@ -23,12 +22,10 @@ async function explainDemo(out: string, sequences: string[]): Promise<{ motifs: 
     const shown = sequences.slice(0, 8);
     const explanation = explainSequences(saved, shown, { method: 'saliency' });
     const explainDir = join(out, 'explain');
-    mkdirSync(explainDir, { recursive: true });
     writeExplainOutput(explainDir, explanationOutput(explanation, shown.map((_, i) => `seq${i + 1}`), { model: out }));
     await writeFolderReport(explainDir, { indexCopy: true });
     const motifs = discoverMotifs(saved, sequences.slice(0, 1000), { maxClusters: 4 });
     const motifsDir = join(out, 'motifs');
-    mkdirSync(motifsDir, { recursive: true });
     writeMotifsOutput(motifsDir, motifsOutput(motifs));
     await writeFolderReport(motifsDir, { indexCopy: true });
     return { motifs: motifs.length };

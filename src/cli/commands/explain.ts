@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { mkdirSync } from 'node:fs';
 import { InputError } from '../../core/index.js';
 import { EXPLAIN_METHODS, explainSequences, explanationOutput, type ExplainMethod } from '../../interpret/explain.js';
 import { writeExplainOutput } from '../../io/explain-output.js';
@@ -29,7 +28,6 @@ export function registerExplain(program: Command): void {
       try {
         const { ids, sequences } = await readFastaRecords(o.fasta);
         const result = explainSequences(saved, sequences, { method, ...(o.task ? { task: o.task } : {}), steps: o.steps, shuffles: o.shuffles });
-        mkdirSync(o.out, { recursive: true });
         const baseline = method === 'ig' || method === 'deeplift' ? { baseline: `${o.shuffles} dinucleotide-shuffled references` } : {};
         writeExplainOutput(o.out, explanationOutput(result, ids, { model: o.model, ...baseline }));
         await writeFolderReport(o.out, { indexCopy: true });

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { resolveConfigPaths, trainConfigSchema } from '../../config/train.js';
@@ -31,7 +30,6 @@ export function registerMotifs(program: Command): void {
       const saved = loadModel(o.model);
       try {
         const motifs = discoverMotifs(saved, sequences, { ...(o.task ? { task: o.task } : {}), ...(database ? { database } : {}) });
-        mkdirSync(o.out, { recursive: true });
         writeMotifsOutput(o.out, motifsOutput(motifs, database && o.compare ? { path: o.compare, motifs: database } : undefined));
         await writeFolderReport(o.out, { indexCopy: true });
         for (const m of motifs) {
