@@ -131,7 +131,7 @@ export async function readEvaluation(dir: string): Promise<EvaluationOutput> {
 }
 
 interface ReadFolderOptions {
-  /** Read training runs (default true). */
+  /** Read a training run (default true; when false a training run's files are ignored). */
   training?: boolean;
   /** Read immediate subfolders (default true). */
   subfolders?: boolean;
@@ -151,10 +151,12 @@ function hasOutputs(folder: RunFolder): boolean {
 
 async function readFolder(dir: string, options: ReadFolderOptions): Promise<RunFolder> {
   const has = (name: string) => existsSync(join(dir, name));
-  const training = options.training !== false && has(RUN_FILES.log);
   const folder: RunFolder = { dir, subfolders: [] };
-  if (training) folder.training = await readTrainingRun(dir);
-  else if (has(RUN_FILES.metrics)) folder.evaluation = await readEvaluation(dir);
+  if (has(RUN_FILES.log)) {
+    if (options.training !== false) folder.training = await readTrainingRun(dir);
+  } else if (has(RUN_FILES.metrics)) {
+    folder.evaluation = await readEvaluation(dir);
+  }
   if (has('attributions.npy')) folder.explanation = await readExplainOutput(dir);
   if (has('motifs.meme')) folder.motifs = await readMotifsOutput(dir);
   if (options.subfolders !== false) {

@@ -23,6 +23,7 @@ import { higherIsBetter, type MetricReport } from './metric-registry.js';
 import { prepareData, type PreparedData } from './prepare-data.js';
 import { taskAdapter } from './task.js';
 import { writePredictionTable } from '../io/prediction-table.js';
+import { RUN_FILES } from '../io/run-folder.js';
 import { writeFolderReport } from '../report/folder-report.js';
 import { HeldOutExampleCollector, removeHeldOutExamples, writeHeldOutExamples, type ExampleExplainer } from './held-out-examples.js';
 
@@ -178,7 +179,7 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
     });
     saveModel(outDir, model, description);
     writeFileAtomic(join(outDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
-    writePredictionTable(join(outDir, 'test-predictions.tsv'), { targetNames: task.metricTasks, outputNames: data.outputs, targets: test.targets, predictions: test.predictions });
+    writePredictionTable(join(outDir, RUN_FILES.testPredictions), { targetNames: task.metricTasks, outputNames: data.outputs, targets: test.targets, predictions: test.predictions });
     const examples = collector?.examples() ?? [];
     if (options.explainExamples && examples.length > 0) writeHeldOutExamples(outDir, { model, description }, examples, options.explainExamples);
     else removeHeldOutExamples(outDir);

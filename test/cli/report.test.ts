@@ -150,4 +150,8 @@ test('missing and malformed files are FormatError / InputError naming the file (
   mkdirSync(empty);
   await assert.rejects(writeFolderReport(empty), (e: unknown) => e instanceof InputError && /empty: no Strand outputs found/.test(e.message));
   assert.ok(!existsSync(join(empty, 'report.html')));
+  // Training runs are read in their own folder only, never as a subfolder of another.
+  cpSync(join(demo, 'metrics.json'), join(empty, 'run-1', 'metrics.json'), { recursive: true });
+  cpSync(join(demo, 'log.jsonl'), join(empty, 'run-1', 'log.jsonl'));
+  await assert.rejects(writeFolderReport(empty), /no Strand outputs found/);
 });
