@@ -85,6 +85,18 @@ test('score-variants on a hand-made VCF: TSV values by hand, skipped list, annot
   assert.ok(Math.abs(diffA[0]! - expected[0]![2]!) < 1e-5 && diffA[1] === 0);
   assert.deepEqual(records[2]!.info.STRAND_STATUS, ['symbolic']);
   assert.equal(records[2]!.info.STRAND_A_diff, undefined);
+
+  // the report: counts, one histogram per output, the largest effect first
+  const html = readFileSync(join(dir, 'hand.report.html'), 'utf8');
+  assert.equal((html.match(/data-chart="effect-histogram"/g) ?? []).length, 2);
+  assert.match(html, /<td>scored<\/td><td>3<\/td>/);
+  assert.match(html, /<td>skipped: symbolic<\/td><td>1<\/td>/);
+  const firstOfA = html.slice(html.indexOf('<h3>A</h3>')).match(/<td>chr1:7[^<]*<\/td><td>([^<]*)<\/td>/);
+  assert.equal(firstOfA?.[1], 'G&gt;A'); // output A: G>A (one more A) has the largest |diff|
+  assert.ok(!/https?:\/\/(?!www\.w3\.org)/.test(html), 'no network references');
+  const quiet = strand('score-variants', '--model', join(dir, 'binary5'), '--vcf', join(dir, 'hand.vcf'), '--genome', genome.path, '--out', join(dir, 'quiet.tsv'), '--no-report');
+  assert.equal(quiet.status, 0, quiet.stderr);
+  assert.ok(!existsSync(join(dir, 'quiet.report.html')));
 });
 
 test('--on-problem fail: the first REF mismatch stops the run with file, line and field; nothing is written', () => {

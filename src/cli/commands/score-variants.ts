@@ -9,7 +9,9 @@ import { AtomicFileWriter } from '../../io/atomic-write.js';
 import { openGenome } from '../../io/genome.js';
 import { countVcfRecords, type VcfRecord } from '../../io/vcf.js';
 import { infoHeaderLine, infoKeyPart, insertHeaderLines, appendInfo } from '../../io/vcf-annotate.js';
+import { VariantEffectSummary } from '../../interpret/variant-summary.js';
 import { loadModel } from '../../models/saved-model.js';
+import { writeVariantReport } from '../../report/variant-report.js';
 import { countProgress } from '../progress.js';
 import { positiveInt } from '../parse.js';
 
@@ -28,6 +30,7 @@ interface ScoreVariantsOptions {
   onProblem: string;
   infoPrefix: string;
   threads?: number;
+  report: string | boolean;
 }
 
 const SCORE_MEANINGS: Readonly<Record<EffectScore, string>> = {
@@ -96,8 +99,8 @@ function vcfInfo(alleles: readonly ScoredAllele[], keys: { status: string; value
   return entries;
 }
 
-function skippedPath(out: string): string {
-  return `${out.replace(/\.tsv$/i, '')}.skipped.tsv`;
+function besideOut(out: string, suffix: string): string {
+  return `${out.replace(/\.tsv$/i, '')}${suffix}`;
 }
 
 export function registerScoreVariants(program: Command): void {
@@ -118,6 +121,8 @@ export function registerScoreVariants(program: Command): void {
     .option('--on-problem <policy>', 'skip: report and skip alleles that cannot be scored (REF mismatch, symbolic, missing chromosome, chromosome end); fail: stop at the first', 'skip')
     .option('--info-prefix <text>', 'prefix of the INFO keys written with --vcf-out', 'STRAND')
     .option('--threads <n>', 'libtorch threads', positiveInt)
+    .option('--report <file>', 'the HTML report: counts, effect distributions, largest effects (default: OUT with .report.html)')
+    .option('--no-report', 'do not write the HTML report')
     .addHelpText('after', `
 Windows: each allele is scored in a window of the model's input length centred on it; for
 insertions and deletions the ALT window is centred on the ALT allele and filled from the
@@ -145,7 +150,7 @@ genome on both sides, so both windows have the model's length. Alleles are used 
         const tsv = new AtomicFileWriter(o.out);
         writers.push(tsv);
         tsv.write(`${['chrom', 'pos', 'id', 'ref', 'alt', ...scoring.outputs.flatMap((t) => scoring.scores.map((s) => `${t}:${s}`))].join('\t')}\n`);
-        const skippedFile = o.skipped ?? skippedPath(o.out);
+        const skippedFile = o.skipped ?? besideOut(o.out, '.skipped.tsv');
         const skipped = new AtomicFileWriter(skippedFile);
         writers.push(skipped);
         skipped.write('chrom\tpos\tid\tref\talt\tproblem\tmessage\n');
@@ -155,6 +160,7 @@ genome on both sides, so both windows have the model's length. Alleles are used 
           vcf.write(`${vcfHeader(scoring, keys!, o)}\n`);
         }
         const tally = new VariantProblemTally(o.vcf);
+        const summary = new VariantEffectSummary(scoring.outputs, scoring.scores);
         const total = regions.length === 0 ? await countVcfRecords(o.vcf) : undefined;
         const progress = countProgress('scoring', 'variants', total);
         const started = Date.now();
@@ -168,6 +174,7 @@ genome on both sides, so both windows have the model's length. Alleles are used 
                 const columns = variantColumns(record, a.allele.alts[0] ?? '.');
                 if (a.values) {
                   scored++;
+                  summary.add({ chrom: record.chrom, pos: record.start + 1, id: columns[2]!, ref: record.ref, alt: columns[4]! }, a.values);
                   const values = Array.from(a.values, (v) => formatValue(v, 'NA'));
                   tsv.write(`${columns.join('\t')}\t${values.join('\t')}\n`);
                 } else if (a.problem) {
@@ -193,9 +200,20 @@ genome on both sides, so both windows have the model's length. Alleles are used 
         }
         for (const w of writers) if (w !== skipped || tally.skipped > 0) w.commit();
         writers.length = 0;
+        const reportPath = o.report === false ? undefined : typeof o.report === 'string' ? o.report : besideOut(o.out, '.report.html');
+        if (reportPath !== undefined) {
+          writeVariantReport(reportPath, {
+            model: o.model,
+            vcf: o.vcf,
+            genome: o.genome,
+            bothStrands: o.bothStrands === true,
+            skipped: [...tally.counts].map(([kind, count]) => ({ kind, count })),
+            summary: summary.result(),
+          });
+        }
         process.stderr.write(
           `scored ${scored} alleles of ${records} variants in ${seconds.toFixed(1)} s (${(records / Math.max(seconds, 1e-3)).toFixed(0)} variants/s); ` +
-            `wrote ${o.out}${o.vcfOut ? `, ${o.vcfOut}` : ''}${tally.skipped > 0 ? `; ${tally.skipped} skipped alleles in ${skippedFile}` : ''}\n`,
+            `wrote ${o.out}${o.vcfOut ? `, ${o.vcfOut}` : ''}${reportPath ? `, ${reportPath}` : ''}${tally.skipped > 0 ? `; ${tally.skipped} skipped alleles in ${skippedFile}` : ''}\n`,
         );
       } finally {
         for (const w of writers) w.abort();

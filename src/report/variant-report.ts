@@ -1,0 +1,92 @@
+/**
+ * report.html of `strand score-variants`: how many alleles were scored or skipped (and why),
+ * the distribution of effects per output, and the alleles with the largest effects.
+ */
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { formatValue, htmlPage } from './page.js';
+import { escapeHtml, lineChart } from './svg.js';
+
+export interface VariantReportInput {
+  model: string;
+  vcf: string;
+  genome: string;
+  bothStrands: boolean;
+  /** Alleles skipped, by reason. */
+  skipped: readonly { kind: string; count: number }[];
+  summary: {
+    score: string;
+    scores: readonly string[];
+    scored: number;
+    outputs: readonly {
+      output: string;
+      top: readonly { chrom: string; pos: number; id: string; ref: string; alt: string; values: readonly number[] }[];
+      sample: readonly number[];
+      meanAbsolute: number;
+    }[];
+  };
+}
+
+const MAX_OUTPUTS = 12;
+const BINS = 41;
+
+/** Counts of `values` in `BINS` equal bins over [-m, m], m the largest |value|, as a step line. */
+function histogramPoints(values: readonly number[]): [number, number][] {
+  const m = values.reduce((a, v) => Math.max(a, Math.abs(v)), 0) || 1;
+  const width = (2 * m) / BINS;
+  const counts = new Array<number>(BINS).fill(0);
+  for (const v of values) counts[Math.min(BINS - 1, Math.floor((v + m) / width))]!++;
+  const points: [number, number][] = [];
+  counts.forEach((c, i) => {
+    const y = Math.log10(c + 1);
+    points.push([-m + i * width, y], [-m + (i + 1) * width, y]);
+  });
+  return points;
+}
+
+function allele(ref: string, alt: string): string {
+  const short = (s: string) => (s.length > 12 ? `${s.slice(0, 10)}…(${s.length})` : s);
+  return `${escapeHtml(short(ref))}&gt;${escapeHtml(short(alt))}`;
+}
+
+export function renderVariantReport(input: VariantReportInput): string {
+  const { summary } = input;
+  const skipped = input.skipped.reduce((a, s) => a + s.count, 0);
+  const counts =
+    `<table><tr><th>alleles</th><th>count</th></tr><tr><td>scored</td><td>${summary.scored}</td></tr>` +
+    input.skipped.map((s) => `<tr><td>skipped: ${escapeHtml(s.kind)}</td><td>${s.count}</td></tr>`).join('') +
+    `</table>`;
+  const shown = summary.outputs.slice(0, MAX_OUTPUTS);
+  const charts = shown
+    .map((o) =>
+      lineChart([{ name: `${o.sample.length} alleles`, points: histogramPoints(o.sample) }], {
+        title: `${o.output}: ${summary.score}`,
+        xLabel: summary.score,
+        yLabel: 'log10(alleles + 1)',
+        width: 340,
+        height: 220,
+        chartKind: 'effect-histogram',
+      }),
+    )
+    .join('');
+  const tables = shown
+    .map((o) => {
+      const head = `<tr><th>variant</th><th>allele</th>${summary.scores.map((s) => `<th>${escapeHtml(s)}</th>`).join('')}</tr>`;
+      const rows = o.top
+        .map((v) => `<tr><td>${escapeHtml(`${v.chrom}:${v.pos}`)}${v.id === '.' ? '' : ` ${escapeHtml(v.id)}`}</td><td>${allele(v.ref, v.alt)}</td>${v.values.map((x) => `<td>${formatValue(x)}</td>`).join('')}</tr>`)
+        .join('');
+      return `<h3>${escapeHtml(o.output)}</h3><p class="muted">mean |${escapeHtml(summary.score)}| ${formatValue(o.meanAbsolute)}</p><table class="top-variants">${head}${rows}</table>`;
+    })
+    .join('');
+  const more = summary.outputs.length > MAX_OUTPUTS ? `<p class="muted">The first ${MAX_OUTPUTS} of ${summary.outputs.length} outputs; every output is in the TSV.</p>` : '';
+  const body = `<h1>Variant effects</h1>
+<p>Model <code>${escapeHtml(input.model)}</code>, variants <code>${escapeHtml(input.vcf)}</code>, genome <code>${escapeHtml(input.genome)}</code>${input.bothStrands ? ', predictions averaged over both strands' : ''}.</p>
+<h2>Alleles</h2>${counts}${skipped > 0 ? '<p class="muted">Skipped alleles are listed with their reason in the .skipped.tsv file beside the scores.</p>' : ''}
+<h2>Distribution of ${escapeHtml(summary.score)}</h2><div class="charts">${charts}</div>${more}
+<p class="muted">${summary.outputs[0] !== undefined && summary.outputs[0].sample.length < summary.scored ? `A uniform sample of ${summary.outputs[0].sample.length} alleles. ` : ''}Counts on a log scale: most variants change little.</p>
+<h2>Largest effects</h2>${tables}`;
+  return htmlPage('Strand: variant effects', body);
+}
+
+export function writeVariantReport(path: string, input: VariantReportInput): void {
+  writeFileAtomic(path, renderVariantReport(input));
+}
