@@ -8,6 +8,7 @@ import { registerExplain } from './commands/explain.js';
 import { registerMotifs } from './commands/motifs.js';
 import { registerInit } from './commands/init.js';
 import { registerPredict } from './commands/predict.js';
+import { registerScoreVariants } from './commands/score-variants.js';
 import { registerTrain } from './commands/train.js';
 import { reportError } from './errors.js';
 
@@ -24,7 +25,7 @@ const program = new Command()
     outputError: (text, write) => write(`strand: error: ${text.replace(/^error: /, '').trim()}\n`),
   });
 
-for (const register of [registerDemo, registerTrain, registerEvaluate, registerPredict, registerExplain, registerMotifs, registerInit]) register(program);
+for (const register of [registerDemo, registerTrain, registerEvaluate, registerPredict, registerScoreVariants, registerExplain, registerMotifs, registerInit]) register(program);
 for (const command of program.commands) command.exitOverride();
 
 try {

@@ -82,3 +82,46 @@ export function progressReporter(options: ProgressOptions = {}): (event: FitEven
     }
   };
 }
+
+export interface CountProgress {
+  /** Sets the number of items done so far. */
+  update(done: number): void;
+  /** Ends the bar (the caller prints its own summary). */
+  stop(): void;
+}
+
+/**
+ * Progress of `total` items (unknown total: rate only): a bar with rate and ETA on a TTY,
+ * otherwise a plain line at most every 10 s.
+ */
+export function countProgress(label: string, unit: string, total: number | undefined, options: ProgressOptions = {}): CountProgress {
+  const stream = options.stream ?? process.stderr;
+  const started = Date.now();
+  const rate = (done: number) => done / Math.max(1e-3, (Date.now() - started) / 1000);
+  if (stream.isTTY === true && options.plain !== true) {
+    const bar = new cliProgress.SingleBar(
+      {
+        stream,
+        format: total === undefined ? `${label} {value} ${unit}  {rate} ${unit}/s` : `${label} {bar} {value}/{total} ${unit}  {rate} ${unit}/s  ETA {eta_formatted}`,
+        barsize: 24,
+        hideCursor: true,
+        clearOnComplete: true,
+        etaBuffer: 20,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(total ?? 0, 0, { rate: '-' });
+    return { update: (done) => bar.update(done, { rate: rate(done).toFixed(0) }), stop: () => bar.stop() };
+  }
+  let lastReport = started;
+  return {
+    update(done) {
+      if (Date.now() - lastReport < 10_000) return;
+      lastReport = Date.now();
+      const r = rate(done);
+      const eta = total === undefined || r <= 0 ? '' : `  ETA ${Math.max(0, (total - done) / r).toFixed(0)} s`;
+      stream.write(`${label} ${done}${total === undefined ? '' : `/${total}`} ${unit}  ${r.toFixed(0)} ${unit}/s${eta}\n`);
+    },
+    stop() {},
+  };
+}

@@ -402,3 +402,32 @@ export function clipToChromosomes<T extends GenomicInterval>(
   });
   return result;
 }
+
+/** A region as written on command lines: `chrom`, `chrom:start-end` or `chrom:start` (1-based, inclusive). */
+export interface RegionSpec {
+  chrom: string;
+  /** 0-based start. */
+  start: number;
+  /** 0-based exclusive end; undefined: to the chromosome's end. */
+  end?: number;
+}
+
+/**
+ * Parses `chr1`, `chr1:1000-2000` or `chr1:1000` (1-based inclusive positions as samtools and
+ * tabix take them; thousands separators allowed). Bad text: InputError.
+ */
+export function parseRegion(text: string): RegionSpec {
+  const m = /^([^\s:]+)(?::([\d,]+)(?:-([\d,]+))?)?$/.exec(text.trim());
+  const bad = (why: string): never => {
+    throw new InputError(`region '${text}': ${why} (expected chrom, chrom:start or chrom:start-end, 1-based)`);
+  };
+  if (m === null) return bad('cannot be parsed');
+  const [, chrom, from, to] = m as unknown as [string, string, string | undefined, string | undefined];
+  if (from === undefined) return { chrom, start: 0 };
+  const start = Number(from.replace(/,/g, ''));
+  if (!Number.isSafeInteger(start) || start < 1) bad('start must be an integer >= 1');
+  if (to === undefined) return { chrom, start: start - 1 };
+  const end = Number(to.replace(/,/g, ''));
+  if (!Number.isSafeInteger(end) || end < start) bad('end must be an integer >= start');
+  return { chrom, start: start - 1, end };
+}

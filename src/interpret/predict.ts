@@ -2,6 +2,7 @@
 import { inferenceMode, InputError, tensor, tidy, type Tensor } from '../core/index.js';
 import { fitLength } from '../data/labelled-sequences.js';
 import { writeOneHot } from '../genomics/one-hot.js';
+import { reverseComplementOneHot } from '../genomics/reverse-complement.js';
 import type { SavedModel } from '../models/saved-model.js';
 
 export interface Predictions {
@@ -9,6 +10,33 @@ export interface Predictions {
   outputs: string[];
   /** [N, outputs] row-major: probabilities (binary: sigmoid, multiclass: softmax) or values (regression). */
   values: Float32Array;
+}
+
+/** The model's input length; an InputError unless it reads one-hot DNA. */
+export function sequenceModelLength(saved: SavedModel): number {
+  const { input } = saved.description;
+  if (input.kind !== 'sequence' || input.length === undefined) {
+    throw new InputError(`this model takes ${input.kind} input, not DNA sequences`);
+  }
+  return input.length;
+}
+
+/**
+ * The model's raw outputs (logits for classification) for `count` one-hot windows.
+ * @param oneHot [count, 4, L] float32, channel-major (as `oneHotBytes` / `writeOneHot` write it).
+ * @param reverseComplement run the reverse-complemented windows instead.
+ * @returns [count, outputs] float32 row-major.
+ */
+export function modelOutputs(saved: SavedModel, oneHot: Float32Array, count: number, { reverseComplement = false } = {}): Float32Array {
+  const length = sequenceModelLength(saved);
+  const model = saved.model as unknown as { forward(x: Tensor): Tensor };
+  saved.model.eval();
+  return tidy(() =>
+    inferenceMode(() => {
+      const x = tensor(oneHot.subarray(0, count * 4 * length), [count, 4, length]);
+      return model.forward(reverseComplement ? reverseComplementOneHot(x) : x).contiguous().data<Float32Array>();
+    }),
+  );
 }
 
 /**
@@ -21,10 +49,7 @@ export function predictSequences(
   { batchSize = 128, fn }: { batchSize?: number; fn?: (output: Tensor) => Tensor } = {},
 ): Predictions {
   const { description, model } = saved;
-  const length = description.input.length;
-  if (description.input.kind !== 'sequence' || length === undefined) {
-    throw new InputError(`this model takes ${description.input.kind} input, not DNA sequences`);
-  }
+  const length = sequenceModelLength(saved);
   const transform =
     fn ??
     (description.task.kind === 'binary' ? (y: Tensor) => y.sigmoid() : description.task.kind === 'multiclass' ? (y: Tensor) => y.softmax(-1) : (y: Tensor) => y);

@@ -2,6 +2,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import { BgzfEncoder } from './bgzf.js';
 
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
@@ -21,5 +22,73 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
     }
     rmSync(temporary, { force: true });
     throw err;
+  }
+}
+
+/**
+ * A file written piece by piece that appears under its name only when `commit()` succeeds
+ * (temporary name in the same folder, fsync, rename); `abort()` removes the temporary file.
+ * Text is buffered and written in blocks of about 1 MiB. With `bgzf: true` the bytes are
+ * compressed as BGZF (blocked gzip: readable by gunzip, and indexable by tabix).
+ */
+export class AtomicFileWriter {
+  private readonly temporary: string;
+  private fd: number | undefined;
+  private pending: string[] = [];
+  private pendingLength = 0;
+  private readonly bgzf: BgzfEncoder | undefined;
+
+  constructor(readonly path: string, { bgzf = false }: { bgzf?: boolean } = {}) {
+    this.temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    this.fd = openSync(this.temporary, 'wx');
+    this.bgzf = bgzf ? new BgzfEncoder() : undefined;
+  }
+
+  write(text: string): void {
+    if (this.fd === undefined) throw new Error(`${this.path}: write after commit or abort`);
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength >= 1 << 20) this.flush();
+  }
+
+  /** Flushes, fsyncs and renames the file into place. */
+  commit(): void {
+    this.flush();
+    if (this.bgzf) this.writeBytes(this.bgzf.finish());
+    const fd = this.fd!;
+    this.fd = undefined;
+    try {
+      fsyncSync(fd);
+      closeSync(fd);
+      renameSync(this.temporary, this.path);
+    } catch (err) {
+      rmSync(this.temporary, { force: true });
+      throw err;
+    }
+  }
+
+  /** Closes and removes the temporary file; the target path is left as it was. */
+  abort(): void {
+    if (this.fd === undefined) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    this.fd = undefined;
+    rmSync(this.temporary, { force: true });
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const bytes = Buffer.from(this.pending.join(''), 'utf8');
+    this.pending = [];
+    this.pendingLength = 0;
+    this.writeBytes(this.bgzf ? this.bgzf.push(bytes) : bytes);
+  }
+
+  private writeBytes(bytes: Uint8Array): void {
+    let done = 0;
+    while (done < bytes.length) done += writeSync(this.fd!, bytes, done, bytes.length - done);
   }
 }

@@ -70,11 +70,11 @@ export function fileOpenError(path: string, cause: unknown): InputError {
 }
 
 /**
- * Streams a text file as batches of lines (cheaper than one await per line for big files).
- * Gzip data that is truncated or corrupt raises `FormatError(path, …)`; a missing file
- * raises `InputError`. Breaking out of the loop closes the file.
+ * The bytes of a file, decompressed when it is gzip / BGZF, chunk by chunk. Truncated or
+ * corrupt gzip data raises `FormatError(path, …)`; a missing file `InputError`. Breaking out
+ * of the loop closes the file.
  */
-export async function* readTextLineBatches(path: string): AsyncGenerator<TextLineBatch> {
+export async function* readDecompressedChunks(path: string): AsyncGenerator<Uint8Array> {
   const gzip = await isGzipFile(path);
   const file = createReadStream(path);
   let source: Readable = file;
@@ -83,20 +83,8 @@ export async function* readTextLineBatches(path: string): AsyncGenerator<TextLin
     // pipeline forwards a read error of the file into the gunzip stream and closes both
     source = pipeline(file, gunzip, () => undefined);
   }
-  const decoder = new TextDecoder('utf-8');
-  let pending = '';
-  let nextLine = 1;
   try {
-    for await (const chunk of source) {
-      const text = pending + decoder.decode(chunk as Uint8Array, { stream: true });
-      const parts = text.split('\n');
-      pending = parts.pop() ?? '';
-      if (parts.length > 0) {
-        for (let i = 0; i < parts.length; i++) parts[i] = stripCr(parts[i]!);
-        yield { lines: parts, firstLine: nextLine };
-        nextLine += parts.length;
-      }
-    }
+    for await (const chunk of source) yield chunk as Uint8Array;
   } catch (cause) {
     if (gzip && isZlibError(cause)) {
       throw new FormatError(path, undefined, undefined,
@@ -109,6 +97,26 @@ export async function* readTextLineBatches(path: string): AsyncGenerator<TextLin
   } finally {
     source.destroy();
     file.destroy();
+  }
+}
+
+/**
+ * Streams a text file as batches of lines (cheaper than one await per line for big files).
+ * Errors as for `readDecompressedChunks`.
+ */
+export async function* readTextLineBatches(path: string): AsyncGenerator<TextLineBatch> {
+  const decoder = new TextDecoder('utf-8');
+  let pending = '';
+  let nextLine = 1;
+  for await (const chunk of readDecompressedChunks(path)) {
+    const text = pending + decoder.decode(chunk, { stream: true });
+    const parts = text.split('\n');
+    pending = parts.pop() ?? '';
+    if (parts.length > 0) {
+      for (let i = 0; i < parts.length; i++) parts[i] = stripCr(parts[i]!);
+      yield { lines: parts, firstLine: nextLine };
+      nextLine += parts.length;
+    }
   }
   const rest = pending + decoder.decode();
   if (rest.length > 0) yield { lines: [stripCr(rest)], firstLine: nextLine };

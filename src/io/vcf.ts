@@ -18,7 +18,7 @@ import { TabixIndexedFile } from '@gmod/tabix';
 import { FormatError, InputError } from '../core/errors.js';
 import { parseDecimal, parseInteger, quote } from './fields.js';
 import { OpenFile } from './open-file.js';
-import { readTextLines } from './text-lines.js';
+import { readDecompressedChunks, readTextLines } from './text-lines.js';
 import type { TextLine } from './text-lines.js';
 
 export type { InfoValue } from '@gmod/vcf';
@@ -43,6 +43,10 @@ export interface VcfRecord {
   info: Record<string, InfoValue>;
   /** GT string per sample name, when read with `genotypes: true` and the file has samples. */
   genotypes?: Record<string, string>;
+  /** 1-based line number in the file (undefined for records from a region query). */
+  line?: number;
+  /** The data line as written, when read with `keepText: true`. */
+  text?: string;
 }
 
 /** A record with a single ALT allele, from `splitAlleles`. */
@@ -79,6 +83,8 @@ export interface ReadVcfOptions {
    * (real files have such header mistakes, e.g. GIAB's `allalts`, declared Integer, holding alleles).
    */
   strictInfo?: boolean;
+  /** Keep each record's data line as written (`text`), e.g. to write it back annotated. Default false. */
+  keepText?: boolean;
 }
 
 /** A VCF file opened for streaming: the header is read, records follow. */
@@ -231,6 +237,18 @@ export class IndexedVcf {
     return texts.map((text) => parseRecord(text, this.header, this.parser, this.path, undefined, this.options));
   }
 
+  /**
+   * The records of `[start, end)` of `chrom` (as `query`), read `chunk` bases at a time so
+   * memory stays bounded over whole chromosomes; each record is returned once.
+   */
+  async *stream(chrom: string, start: number, end: number, chunk = 1_000_000): AsyncGenerator<VcfRecord> {
+    for (let from = start; from < end; from += chunk) {
+      const records = await this.query(chrom, from, Math.min(end, from + chunk));
+      // Later chunks skip records that began in an earlier one (they overlapped it too).
+      for (const r of records) if (from === start || r.start >= from) yield r;
+    }
+  }
+
   /** Closes the file and its index. */
   async close(): Promise<void> {
     await Promise.all(this.files.map((f) => f.close()));
@@ -239,6 +257,23 @@ export class IndexedVcf {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/**
+ * The number of data lines of a VCF (plain, gzip or bgzip) without parsing them: a fast
+ * first pass for progress with an ETA.
+ */
+export async function countVcfRecords(path: string): Promise<number> {
+  let records = 0;
+  let lineStart = true;
+  for await (const bytes of readDecompressedChunks(path)) {
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i]!;
+      if (lineStart && b !== 35 /* # */ && b !== 10 && b !== 13) records++;
+      lineStart = b === 10;
+    }
+  }
+  return records;
 }
 
 /**
@@ -409,6 +444,8 @@ function parseRecord(
     info,
   };
   if (genotypes !== undefined) record.genotypes = genotypes;
+  if (line !== undefined) record.line = line;
+  if (options.keepText) record.text = text;
   return record;
 }
 

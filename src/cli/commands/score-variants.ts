@@ -1,0 +1,200 @@
+import { rmSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InputError } from '../../core/index.js';
+import { parseRegion } from '../../genomics/intervals.js';
+import { VARIANT_PROBLEM_KINDS } from '../../genomics/variant-windows.js';
+import { EFFECT_SCORES, type EffectScore } from '../../interpret/variant-effect.js';
+import { scoreVcf, VariantProblemTally, type ProblemPolicy, type ScoredAllele, type VcfScoring } from '../../interpret/score-vcf.js';
+import { AtomicFileWriter } from '../../io/atomic-write.js';
+import { openGenome } from '../../io/genome.js';
+import { countVcfRecords, type VcfRecord } from '../../io/vcf.js';
+import { infoHeaderLine, infoKeyPart, insertHeaderLines, appendInfo } from '../../io/vcf-annotate.js';
+import { loadModel } from '../../models/saved-model.js';
+import { countProgress } from '../progress.js';
+import { positiveInt } from '../parse.js';
+
+interface ScoreVariantsOptions {
+  model: string;
+  vcf: string;
+  genome: string;
+  out: string;
+  vcfOut?: string;
+  skipped?: string;
+  region: string[];
+  batchSize: number;
+  bothStrands?: boolean;
+  scores?: string;
+  onProblem: string;
+  infoPrefix: string;
+}
+
+const SCORE_MEANINGS: Readonly<Record<EffectScore, string>> = {
+  ref: 'prediction for the reference allele',
+  alt: 'prediction for the alternative allele',
+  diff: 'alt - ref',
+  abs_diff: '|alt - ref|',
+  log2fc: 'log2((alt + 1e-6) / (ref + 1e-6))',
+  logit_diff: 'logit(alt) - logit(ref)',
+};
+
+/** Compact number text: 6 significant digits; NaN as `missing`. */
+function formatValue(v: number, missing: string): string {
+  return Number.isFinite(v) ? String(Number(v.toPrecision(6))) : Number.isNaN(v) ? missing : String(v);
+}
+
+function variantColumns(record: VcfRecord, alt: string): string[] {
+  return [record.chrom, String(record.start + 1), record.ids.length > 0 ? record.ids.join(';') : '.', record.ref, alt];
+}
+
+function parseScores(text: string | undefined): EffectScore[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  for (const n of names) {
+    if (!(EFFECT_SCORES as readonly string[]).includes(n)) throw new InputError(`--scores: unknown score '${n}'; choose from ${EFFECT_SCORES.join(', ')}`);
+  }
+  return names as EffectScore[];
+}
+
+/** INFO keys for each output and score, unique, and not already used by the input VCF. */
+function infoKeys(scoring: VcfScoring, prefix: string): { status: string; values: string[][] } {
+  const base = infoKeyPart(prefix);
+  const taken = new Set(Object.keys(scoring.header.info));
+  const used = new Set<string>();
+  const unique = (key: string): string => {
+    let k = key;
+    for (let n = 2; used.has(k); n++) k = `${key}_${n}`;
+    if (taken.has(k)) throw new InputError(`the input VCF already has INFO/${k}; choose another --info-prefix than '${prefix}'`);
+    used.add(k);
+    return k;
+  };
+  const status = unique(`${base}_STATUS`);
+  const values = scoring.outputs.map((output) => scoring.scores.map((score) => unique(`${base}_${infoKeyPart(output)}_${score}`)));
+  return { status, values };
+}
+
+function vcfHeader(scoring: VcfScoring, keys: { status: string; values: string[][] }, o: ScoreVariantsOptions): string {
+  const lines = [
+    `##strand_score_variants=<Model="${o.model}",Genome="${o.genome}",BothStrands=${o.bothStrands === true}>`,
+    infoHeaderLine({ id: keys.status, number: 'A', type: 'String', description: `Strand score-variants: 'scored', or why the allele was not scored (${VARIANT_PROBLEM_KINDS.join(', ')})` }),
+  ];
+  scoring.outputs.forEach((output, t) =>
+    scoring.scores.forEach((score, s) =>
+      lines.push(infoHeaderLine({ id: keys.values[t]![s]!, number: 'A', type: 'Float', description: `Strand score-variants ${score} (${SCORE_MEANINGS[score]}) for output '${output}' of model ${o.model}` })),
+    ),
+  );
+  return insertHeaderLines(scoring.header.text, lines);
+}
+
+function vcfInfo(alleles: readonly ScoredAllele[], keys: { status: string; values: string[][] }, scoreCount: number): string[] {
+  const entries = [`${keys.status}=${alleles.map((a) => (a.problem ? a.problem.kind : 'scored')).join(',')}`];
+  if (alleles.every((a) => a.values === undefined)) return entries;
+  keys.values.forEach((row, t) =>
+    row.forEach((key, s) => entries.push(`${key}=${alleles.map((a) => (a.values ? formatValue(a.values[t * scoreCount + s]!, '.') : '.')).join(',')}`)),
+  );
+  return entries;
+}
+
+function skippedPath(out: string): string {
+  return `${out.replace(/\.tsv$/i, '')}.skipped.tsv`;
+}
+
+export function registerScoreVariants(program: Command): void {
+  program
+    .command('score-variants')
+    .description('effects of VCF variants on each output of a saved model: ref / alt predictions and effect scores per allele')
+    .requiredOption('--model <dir>', 'saved model folder')
+    .requiredOption('--vcf <file>', 'variants (VCF, plain / gzip / bgzip)')
+    .requiredOption('--genome <file>', 'reference genome the VCF was called on (FASTA, bgzip FASTA or 2bit)')
+    .requiredOption('--out <file>', 'output TSV: chrom, pos, id, ref, alt, then one column per output and score')
+    .option('--vcf-out <file>', 'also write the input VCF with the scores as INFO fields (bgzip when the name ends in .gz)')
+    .option('--skipped <file>', 'alleles that could not be scored, with the reason (default: OUT with .skipped.tsv)')
+    .option('--region <region>', 'only this region, chrom[:start-end] 1-based (repeatable; needs a bgzip VCF with a tabix index)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--batch-size <n>', 'variants per model batch', positiveInt, 64)
+    .option('--both-strands', 'average each prediction over the window and its reverse complement')
+    .option('--scores <list>', `comma-separated subset of ${EFFECT_SCORES.join(', ')} (default: all the model's task supports)`)
+    .option('--on-problem <policy>', 'skip: report and skip alleles that cannot be scored (REF mismatch, symbolic, missing chromosome, chromosome end); fail: stop at the first', 'skip')
+    .option('--info-prefix <text>', 'prefix of the INFO keys written with --vcf-out', 'STRAND')
+    .addHelpText('after', `
+Windows: each allele is scored in a window of the model's input length centred on it; for
+insertions and deletions the ALT window is centred on the ALT allele and filled from the
+genome on both sides, so both windows have the model's length. Alleles are used as written
+(VCF anchor bases kept, no normalisation); multi-allelic records are scored per ALT allele.`)
+    .action(async (o: ScoreVariantsOptions) => {
+      if (o.onProblem !== 'skip' && o.onProblem !== 'fail') throw new InputError(`--on-problem must be skip or fail, got '${o.onProblem}'`);
+      const scores = parseScores(o.scores);
+      const regions = o.region.map(parseRegion);
+      const saved = loadModel(o.model);
+      const genome = await openGenome(o.genome);
+      const writers: AtomicFileWriter[] = [];
+      try {
+        const scoring = await scoreVcf(saved, genome, o.vcf, {
+          batchSize: o.batchSize,
+          bothStrands: o.bothStrands === true,
+          onProblem: o.onProblem as ProblemPolicy,
+          keepText: o.vcfOut !== undefined,
+          ...(scores ? { scores } : {}),
+          ...(regions.length > 0 ? { regions } : {}),
+        });
+        const keys = o.vcfOut !== undefined ? infoKeys(scoring, o.infoPrefix) : undefined;
+        const tsv = new AtomicFileWriter(o.out);
+        writers.push(tsv);
+        tsv.write(`${['chrom', 'pos', 'id', 'ref', 'alt', ...scoring.outputs.flatMap((t) => scoring.scores.map((s) => `${t}:${s}`))].join('\t')}\n`);
+        const skippedFile = o.skipped ?? skippedPath(o.out);
+        const skipped = new AtomicFileWriter(skippedFile);
+        writers.push(skipped);
+        skipped.write('chrom\tpos\tid\tref\talt\tproblem\tmessage\n');
+        const vcf = o.vcfOut !== undefined ? new AtomicFileWriter(o.vcfOut, { bgzf: /\.b?gz$/i.test(o.vcfOut) }) : undefined;
+        if (vcf) {
+          writers.push(vcf);
+          vcf.write(`${vcfHeader(scoring, keys!, o)}\n`);
+        }
+        const tally = new VariantProblemTally(o.vcf);
+        const total = regions.length === 0 ? await countVcfRecords(o.vcf) : undefined;
+        const progress = countProgress('scoring', 'variants', total);
+        const started = Date.now();
+        let records = 0;
+        let scored = 0;
+        try {
+          for await (const batch of scoring.batches) {
+            for (const { record, alleles } of batch) {
+              for (const a of alleles) {
+                tally.add(a);
+                const columns = variantColumns(record, a.allele.alts[0] ?? '.');
+                if (a.values) {
+                  scored++;
+                  const values = Array.from(a.values, (v) => formatValue(v, 'NA'));
+                  tsv.write(`${columns.join('\t')}\t${values.join('\t')}\n`);
+                } else if (a.problem) {
+                  skipped.write(`${columns.join('\t')}\t${a.problem.kind}\t${a.problem.message}\n`);
+                }
+              }
+              if (vcf) vcf.write(`${appendInfo(record.text!, vcfInfo(alleles, keys!, scoring.scores.length))}\n`);
+            }
+            records += batch.length;
+            progress.update(records);
+          }
+        } finally {
+          progress.stop();
+        }
+        const seconds = (Date.now() - started) / 1000;
+        for (const line of tally.summary()) process.stderr.write(`${line}\n`);
+        if (scored === 0 && tally.skipped > 0) {
+          throw new InputError(`none of the ${tally.skipped} alleles in ${o.vcf} could be scored (see above); nothing written`);
+        }
+        if (tally.skipped === 0) {
+          skipped.abort();
+          rmSync(skippedFile, { force: true }); // a list from an earlier run would no longer be true
+        }
+        for (const w of writers) if (w !== skipped || tally.skipped > 0) w.commit();
+        writers.length = 0;
+        process.stderr.write(
+          `scored ${scored} alleles of ${records} variants in ${seconds.toFixed(1)} s (${(records / Math.max(seconds, 1e-3)).toFixed(0)} variants/s); ` +
+            `wrote ${o.out}${o.vcfOut ? `, ${o.vcfOut}` : ''}${tally.skipped > 0 ? `; ${tally.skipped} skipped alleles in ${skippedFile}` : ''}\n`,
+        );
+      } finally {
+        for (const w of writers) w.abort();
+        await genome.close();
+        saved.model.dispose();
+      }
+    });
+}

@@ -1,0 +1,227 @@
+/**
+ * Variant effect prediction: a saved sequence model's output for the reference and the
+ * alternative window of each allele (see `genomics/variant-windows.ts` for how the windows
+ * are built), and effect scores per output.
+ *
+ * Predictions are the task's values: probabilities for binary (sigmoid) and multiclass
+ * (softmax over the classes) models, raw values for regression. With `bothStrands` each is
+ * the mean of the prediction on the forward window and on its reverse complement. Scores,
+ * computed in float64 from the model's float32 outputs:
+ *   ref, alt       the predictions
+ *   diff           alt - ref
+ *   abs_diff       |alt - ref|
+ *   log2fc         log2((alt + 1e-6) / (ref + 1e-6)); NaN when either is <= -1e-6
+ *   logit_diff     logit(alt) - logit(ref), probabilities clipped to [1e-12, 1 - 1e-12]
+ *                  (binary and multiclass models only; for a binary model on one strand this
+ *                  is the difference of the raw outputs)
+ */
+import { InputError } from '../core/index.js';
+import { oneHotBytes } from '../genomics/encode-bytes.js';
+import { assembleAltWindow, checkReference, isWindowPlan, planVariantWindows } from '../genomics/variant-windows.js';
+import type { VariantAllele, VariantProblem, VariantWindowPlan } from '../genomics/variant-windows.js';
+import { isSyncGenome, type Genome } from '../io/genome.js';
+import type { SavedModel } from '../models/saved-model.js';
+import { modelOutputs, sequenceModelLength } from './predict.js';
+
+export type EffectScore = 'ref' | 'alt' | 'diff' | 'abs_diff' | 'log2fc' | 'logit_diff';
+export const EFFECT_SCORES: readonly EffectScore[] = ['ref', 'alt', 'diff', 'abs_diff', 'log2fc', 'logit_diff'];
+
+const PSEUDOCOUNT = 1e-6;
+const CLIP = 1e-12;
+
+type ScoredTask = 'binary' | 'multiclass' | 'regression';
+
+/** The scores a model's task supports (logit_diff needs probabilities). */
+export function effectScoresFor(taskKind: string): EffectScore[] {
+  return scoredTask(taskKind) === 'regression' ? EFFECT_SCORES.filter((s) => s !== 'logit_diff') : [...EFFECT_SCORES];
+}
+
+function scoredTask(kind: string): ScoredTask {
+  if (kind === 'binary' || kind === 'multiclass' || kind === 'regression') return kind;
+  throw new InputError(`variant effects need a binary, multiclass or regression model; this model's task is '${kind}'`);
+}
+
+export interface VariantEffectOptions {
+  /** Average each prediction over the window and its reverse complement. Default false. */
+  bothStrands?: boolean;
+  /** Alleles per model batch (each contributes a REF and an ALT window). Default 64. */
+  batchSize?: number;
+  /** Scores to compute, in this order. Default: all the task supports. */
+  scores?: readonly EffectScore[];
+}
+
+export interface AlleleEffect {
+  /** Why the allele was not scored; then `values` is absent. */
+  problem?: VariantProblem;
+  /** [outputs, scores] row-major. */
+  values?: Float64Array;
+}
+
+export interface VariantEffects {
+  outputs: string[];
+  scores: EffectScore[];
+  /** One per input allele, in order. */
+  effects: AlleleEffect[];
+}
+
+/** Resolves and checks the requested scores against the model's task. */
+export function resolveEffectScores(saved: SavedModel, requested?: readonly EffectScore[]): EffectScore[] {
+  const supported = effectScoresFor(saved.description.task.kind);
+  if (requested === undefined) return supported;
+  for (const s of requested) {
+    if (!supported.includes(s)) {
+      throw new InputError(`score '${s}' is not available for a ${saved.description.task.kind} model; choose from ${supported.join(', ')}`);
+    }
+  }
+  return [...requested];
+}
+
+/**
+ * Scores `alleles` with `saved` on `genome`. Problems (see `VariantProblemKind`) are returned
+ * per allele, never thrown; the REF allele is checked against the genome before scoring.
+ */
+export async function scoreVariantAlleles(
+  saved: SavedModel, genome: Genome, alleles: readonly VariantAllele[], options: VariantEffectOptions = {},
+): Promise<VariantEffects> {
+  const length = sequenceModelLength(saved);
+  const task = scoredTask(saved.description.task.kind);
+  const scores = resolveEffectScores(saved, options.scores);
+  const batchSize = options.batchSize ?? 64;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InputError(`batchSize must be a positive integer, got ${batchSize}`);
+  const outputs = saved.description.task.outputs;
+  const sizes = genome.chromosomes();
+  const effects: AlleleEffect[] = [];
+  for (let first = 0; first < alleles.length; first += batchSize) {
+    const batch = alleles.slice(first, first + batchSize);
+    const windows = await readWindows(genome, sizes, batch, length);
+    const refOut = predictions(saved, windows.refBytes, windows.refCount, length, task, options.bothStrands === true);
+    const altOut = predictions(saved, windows.altBytes, windows.scorable.length, length, task, options.bothStrands === true);
+    const T = outputs.length;
+    let next = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const problem = windows.problems[i];
+      if (problem !== undefined) {
+        effects.push({ problem });
+        continue;
+      }
+      const r = windows.refRow[i]!;
+      const values = new Float64Array(T * scores.length);
+      for (let t = 0; t < T; t++) {
+        effectScores(refOut[r * T + t]!, altOut[next * T + t]!, scores, task !== 'regression', values, t * scores.length);
+      }
+      next++;
+      effects.push({ values });
+    }
+  }
+  return { outputs, scores, effects };
+}
+
+/** Writes the requested scores of one output at `out[offset...]`. */
+export function effectScores(ref: number, alt: number, scores: readonly EffectScore[], probabilities: boolean, out: Float64Array, offset: number): void {
+  scores.forEach((score, k) => {
+    out[offset + k] = scoreValue(score, ref, alt, probabilities);
+  });
+}
+
+function scoreValue(score: EffectScore, ref: number, alt: number, probabilities: boolean): number {
+  switch (score) {
+    case 'ref':
+      return ref;
+    case 'alt':
+      return alt;
+    case 'diff':
+      return alt - ref;
+    case 'abs_diff':
+      return Math.abs(alt - ref);
+    case 'log2fc':
+      return ref + PSEUDOCOUNT > 0 && alt + PSEUDOCOUNT > 0 ? Math.log2((alt + PSEUDOCOUNT) / (ref + PSEUDOCOUNT)) : Number.NaN;
+    case 'logit_diff':
+      return probabilities ? logit(alt) - logit(ref) : Number.NaN;
+  }
+}
+
+function logit(p: number): number {
+  const q = Math.min(Math.max(p, CLIP), 1 - CLIP);
+  return Math.log(q / (1 - q));
+}
+
+interface BatchWindows {
+  problems: (VariantProblem | undefined)[];
+  /** Row of each scorable allele's REF window in refBytes (alleles at one site share it). */
+  refRow: number[];
+  refBytes: Uint8Array;
+  refCount: number;
+  /** Indexes of the scorable alleles, in order; their ALT windows fill altBytes. */
+  scorable: number[];
+  altBytes: Uint8Array;
+}
+
+async function readWindows(genome: Genome, sizes: ReadonlyMap<string, number>, batch: readonly VariantAllele[], length: number): Promise<BatchWindows> {
+  const sync = isSyncGenome(genome) ? genome : undefined;
+  const problems: (VariantProblem | undefined)[] = [];
+  const refRow: number[] = [];
+  const scorable: number[] = [];
+  const refBytes = new Uint8Array(batch.length * length);
+  const altBytes = new Uint8Array(batch.length * length);
+  const rowOfSite = new Map<string, number>();
+  let refCount = 0;
+  for (let i = 0; i < batch.length; i++) {
+    const allele = batch[i]!;
+    const plan = planVariantWindows(allele, length, sizes.get(allele.chrom));
+    if (!isWindowPlan(plan)) {
+      problems.push(plan);
+      refRow.push(-1);
+      continue;
+    }
+    const span = { start: Math.min(plan.ref.start, plan.altLeft.start), end: Math.max(plan.ref.end, plan.altRight.end) };
+    const bytes = sync ? sync.fetchBytesSync(allele.chrom, span.start, span.end) : await genome.fetchBytes(allele.chrom, span.start, span.end);
+    const slice = (s: { start: number; end: number }): Uint8Array => bytes.subarray(s.start - span.start, s.end - span.start);
+    const mismatch = checkReference(allele, Buffer.from(slice(plan.refAllele)).toString('latin1'));
+    problems.push(mismatch);
+    if (mismatch !== undefined) {
+      refRow.push(-1);
+      continue;
+    }
+    const site = `${allele.chrom}\t${allele.start}\t${allele.ref.length}`;
+    let row = rowOfSite.get(site);
+    if (row === undefined) {
+      row = refCount++;
+      rowOfSite.set(site, row);
+      refBytes.set(slice(plan.ref), row * length);
+    }
+    refRow.push(row);
+    assembleAltWindow(slice(plan.altLeft), allele.alt, slice(plan.altRight), altBytes, scorable.length * length);
+    scorable.push(i);
+  }
+  return { problems, refRow, refBytes, refCount, scorable, altBytes };
+}
+
+/** [count, outputs] predictions in float64: probabilities or values, optionally strand-averaged. */
+function predictions(saved: SavedModel, bytes: Uint8Array, count: number, length: number, task: ScoredTask, bothStrands: boolean): Float64Array {
+  const T = saved.description.task.outputs.length;
+  if (count === 0) return new Float64Array(0);
+  const x = new Float32Array(count * 4 * length);
+  oneHotBytes(bytes.subarray(0, count * length), length, x);
+  const forward = toPredictions(modelOutputs(saved, x, count), count, T, task);
+  if (!bothStrands) return forward;
+  const reverse = toPredictions(modelOutputs(saved, x, count, { reverseComplement: true }), count, T, task);
+  return forward.map((v, i) => (v + reverse[i]!) / 2);
+}
+
+function toPredictions(raw: Float32Array, count: number, T: number, task: ScoredTask): Float64Array {
+  const out = Float64Array.from(raw);
+  if (task === 'binary') {
+    for (let i = 0; i < out.length; i++) out[i] = 1 / (1 + Math.exp(-out[i]!));
+  } else if (task === 'multiclass') {
+    for (let n = 0; n < count; n++) {
+      const row = out.subarray(n * T, (n + 1) * T);
+      const max = Math.max(...row);
+      let sum = 0;
+      for (let t = 0; t < T; t++) sum += row[t] = Math.exp(row[t]! - max);
+      for (let t = 0; t < T; t++) row[t] = row[t]! / sum;
+    }
+  }
+  return out;
+}
+
+export type { VariantAllele, VariantProblem, VariantWindowPlan };
