@@ -69,9 +69,9 @@ function tooMany(count: number, max: number): HttpError {
   return new HttpError(413, `too many sequences: ${count} in one request, the limit is ${max}; send them in several requests`);
 }
 
-/** Sequences of FASTA text, or of one bare sequence (no '>' header; line breaks and spaces dropped). */
+/** Sequences of FASTA text (any line starts with '>'), or of one bare sequence (line breaks and spaces dropped). */
 function sequencesOfText(text: string): { ids: string[]; sequences: string[] } {
-  if (text.trimStart().startsWith('>')) return parseFastaText(text, 'fasta');
+  if (/^\s*>/m.test(text)) return parseFastaText(text, 'fasta');
   return { ids: ['sequence1'], sequences: [text.replace(/\s+/g, '')] };
 }
 
