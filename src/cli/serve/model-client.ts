@@ -33,6 +33,8 @@ interface Pending {
 
 export class ModelClient {
   #worker!: Worker;
+  /** Settles when the current worker has exited. */
+  #workerExited: Promise<void> = Promise.resolve();
   #pending = new Map<number, Pending>();
   #nextId = 1;
   #closing = false;
@@ -94,15 +96,15 @@ export class ModelClient {
     this.#closing = true;
     this.#failAll(new HttpError(503, 'the server is shutting down'));
     const worker = this.#worker;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.postMessage({ type: 'stop' } satisfies ToWorker);
     const timer = setTimeout(() => void worker.terminate(), timeoutMs);
-    await exited;
+    await this.#workerExited;
     clearTimeout(timer);
   }
 
   #attach(worker: Worker): void {
     this.#worker = worker;
+    this.#workerExited = new Promise((resolve) => worker.once('exit', () => resolve()));
     worker.on('message', (message: FromWorker) => this.#onMessage(message));
     worker.on('error', (err: Error) => this.#onDeath(worker, `${err.name}: ${err.message.split('\n')[0]}`));
     worker.on('exit', (code: number) => this.#onDeath(worker, `exit code ${code}`));
@@ -122,7 +124,7 @@ export class ModelClient {
     if (worker !== this.#worker || this.#closing) return;
     if (!this.#workerReady) {
       this.#broken ??= reason;
-      this.#failAll(new HttpError(500, `the model worker could not be restarted: ${reason}`));
+      this.#failAll(new HttpError(500, `the model worker could not be restarted: ${this.#broken}`));
       return;
     }
     this.#failAll(new HttpError(500, `the model worker stopped (${reason}) while answering this request; a new one has been started`));
