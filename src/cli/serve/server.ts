@@ -87,7 +87,7 @@ function routes(client: ModelClient, limits: ServeLimits): Record<string, Partia
 }
 
 /** The request listener: host check, routing, and the one place errors become JSON answers. */
-export function requestListener(client: ModelClient, limits: ServeLimits, allowedHosts: () => Set<string> | null, log: (line: string) => void) {
+function requestListener(client: ModelClient, limits: ServeLimits, allowedHosts: () => Set<string> | null, log: (line: string) => void) {
   const table = routes(client, limits);
   return (req: IncomingMessage, res: ServerResponse): void => {
     const respond = async (): Promise<void> => {
