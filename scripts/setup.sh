@@ -2,8 +2,8 @@
 # Installs whatever this machine lacks to build and run Strand; safe to run again.
 #   scripts/setup.sh          libtorch, npm packages, native addon, TypeScript build
 #   scripts/setup.sh --peers  also the Python peers used by tests and benchmarks
-#                             (Debian python3-torch, python3-numpy, python3-sklearn, python3-pyfaidx)
-#                             and Chromium for the browser tests (Debian chromium, /usr/bin/chromium)
+#                             (Debian python3-torch, python3-numpy, python3-sklearn, python3-pyfaidx,
+#                             bcftools and tabix) and Chromium for the browser tests (Debian chromium)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +35,10 @@ fi
 if [ "${1:-}" = "--peers" ]; then
   if ! /usr/bin/python3 -c 'import torch, numpy, sklearn, pyfaidx' >/dev/null 2>&1; then
     apt_install python3-torch python3-numpy python3-sklearn python3-pyfaidx
+  fi
+  # bcftools / tabix: the standard readers that check the VCFs score-variants writes
+  if ! command -v bcftools >/dev/null 2>&1 || ! command -v tabix >/dev/null 2>&1; then
+    apt_install bcftools tabix
   fi
   # Headless Chromium for the browser tests (the serve page, report.html); fonts so text renders.
   if [ ! -x /usr/bin/chromium ]; then

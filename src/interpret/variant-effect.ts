@@ -48,6 +48,8 @@ export interface VariantEffectOptions {
   batchSize?: number;
   /** Scores to compute, in this order. Default: all the task supports. */
   scores?: readonly EffectScore[];
+  /** Outputs (tasks or classes) to report, by name, in this order. Default: all. */
+  outputs?: readonly string[];
 }
 
 export interface AlleleEffect {
@@ -76,6 +78,17 @@ export function resolveEffectScores(saved: SavedModel, requested?: readonly Effe
   return [...requested];
 }
 
+/** Indexes of the requested outputs (all by default); an unknown name is an InputError. */
+export function resolveOutputs(saved: SavedModel, requested?: readonly string[]): number[] {
+  const names = saved.description.task.outputs;
+  if (requested === undefined) return names.map((_, t) => t);
+  return requested.map((name) => {
+    const t = names.indexOf(name);
+    if (t < 0) throw new InputError(`unknown output '${name}'; this model's outputs are ${names.slice(0, 10).join(', ')}${names.length > 10 ? `, ... (${names.length})` : ''}`);
+    return t;
+  });
+}
+
 /**
  * Scores `alleles` with `saved` on `genome`. Problems (see `VariantProblemKind`) are returned
  * per allele, never thrown; the REF allele is checked against the genome before scoring.
@@ -88,15 +101,17 @@ export async function scoreVariantAlleles(
   const scores = resolveEffectScores(saved, options.scores);
   const batchSize = options.batchSize ?? 64;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InputError(`batchSize must be a positive integer, got ${batchSize}`);
-  const outputs = saved.description.task.outputs;
+  const outputIndex = resolveOutputs(saved, options.outputs);
+  const outputs = outputIndex.map((t) => saved.description.task.outputs[t]!);
   const sizes = genome.chromosomes();
   const effects: AlleleEffect[] = [];
   for (let first = 0; first < alleles.length; first += batchSize) {
     const batch = alleles.slice(first, first + batchSize);
     const windows = await readWindows(genome, sizes, batch, length);
-    const refOut = predictions(saved, windows.refBytes, windows.refCount, length, task, options.bothStrands === true);
-    const altOut = predictions(saved, windows.altBytes, windows.scorable.length, length, task, options.bothStrands === true);
-    const T = outputs.length;
+    // One forward over the REF rows then the ALT rows.
+    const out = predictions(saved, windows.bytes, windows.refCount + windows.scorable.length, length, task, options.bothStrands === true);
+    const T = saved.description.task.outputs.length;
+    const altOffset = windows.refCount * T;
     let next = 0;
     for (let i = 0; i < batch.length; i++) {
       const problem = windows.problems[i];
@@ -105,10 +120,8 @@ export async function scoreVariantAlleles(
         continue;
       }
       const r = windows.refRow[i]!;
-      const values = new Float64Array(T * scores.length);
-      for (let t = 0; t < T; t++) {
-        effectScores(refOut[r * T + t]!, altOut[next * T + t]!, scores, task !== 'regression', values, t * scores.length);
-      }
+      const values = new Float64Array(outputIndex.length * scores.length);
+      outputIndex.forEach((t, k) => effectScores(out[r * T + t]!, out[altOffset + next * T + t]!, scores, task !== 'regression', values, k * scores.length));
       next++;
       effects.push({ values });
     }
@@ -147,13 +160,13 @@ function logit(p: number): number {
 
 interface BatchWindows {
   problems: (VariantProblem | undefined)[];
-  /** Row of each scorable allele's REF window in refBytes (alleles at one site share it). */
+  /** Row of each scorable allele's REF window (alleles at one site share it). */
   refRow: number[];
-  refBytes: Uint8Array;
   refCount: number;
-  /** Indexes of the scorable alleles, in order; their ALT windows fill altBytes. */
+  /** Indexes of the scorable alleles, in order. */
   scorable: number[];
-  altBytes: Uint8Array;
+  /** The REF windows (rows 0 .. refCount - 1), then the ALT windows of the scorable alleles. */
+  bytes: Uint8Array;
 }
 
 async function readWindows(genome: Genome, sizes: ReadonlyMap<string, number>, batch: readonly VariantAllele[], length: number): Promise<BatchWindows> {
@@ -193,7 +206,10 @@ async function readWindows(genome: Genome, sizes: ReadonlyMap<string, number>, b
     assembleAltWindow(slice(plan.altLeft), allele.alt, slice(plan.altRight), altBytes, scorable.length * length);
     scorable.push(i);
   }
-  return { problems, refRow, refBytes, refCount, scorable, altBytes };
+  const bytes = new Uint8Array((refCount + scorable.length) * length);
+  bytes.set(refBytes.subarray(0, refCount * length));
+  bytes.set(altBytes.subarray(0, scorable.length * length), refCount * length);
+  return { problems, refRow, refCount, scorable, bytes };
 }
 
 /** [count, outputs] predictions in float64: probabilities or values, optionally strand-averaged. */

@@ -2,7 +2,7 @@
  * A saved model is a folder: `model.safetensors` (the weights, PyTorch state-dict names) and
  * `model.json` (architecture, input, outputs, training config, metrics). Loading never runs code.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormatError, InputError, torchVersion } from '../core/index.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
@@ -41,8 +41,9 @@ export function describeModel(fields: Omit<ModelDescription, 'format' | 'version
   return { format: MODEL_FORMAT, ...fields, versions: { strand: STRAND_VERSION, libtorch: torchVersion() }, created: new Date().toISOString() };
 }
 
-/** Writes `dir/model.safetensors` and `dir/model.json` (each atomically; the weights first). */
+/** Writes `dir/model.safetensors` and `dir/model.json` (each atomically; the weights first), creating `dir`. */
 export function saveModel(dir: string, model: Module, description: ModelDescription): void {
+  mkdirSync(dir, { recursive: true });
   saveModuleWeights(join(dir, 'model.safetensors'), model, { format: MODEL_FORMAT });
   writeFileAtomic(join(dir, 'model.json'), `${JSON.stringify(description, null, 2)}\n`);
 }

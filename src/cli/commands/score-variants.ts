@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
-import { InputError } from '../../core/index.js';
+import { InputError, setNumThreads } from '../../core/index.js';
 import { parseRegion } from '../../genomics/intervals.js';
 import { VARIANT_PROBLEM_KINDS } from '../../genomics/variant-windows.js';
 import { EFFECT_SCORES, type EffectScore } from '../../interpret/variant-effect.js';
@@ -24,8 +24,10 @@ interface ScoreVariantsOptions {
   batchSize: number;
   bothStrands?: boolean;
   scores?: string;
+  outputs?: string;
   onProblem: string;
   infoPrefix: string;
+  threads?: number;
 }
 
 const SCORE_MEANINGS: Readonly<Record<EffectScore, string>> = {
@@ -112,8 +114,10 @@ export function registerScoreVariants(program: Command): void {
     .option('--batch-size <n>', 'variants per model batch', positiveInt, 64)
     .option('--both-strands', 'average each prediction over the window and its reverse complement')
     .option('--scores <list>', `comma-separated subset of ${EFFECT_SCORES.join(', ')} (default: all the model's task supports)`)
+    .option('--outputs <list>', 'comma-separated output (task or class) names to report (default: all)')
     .option('--on-problem <policy>', 'skip: report and skip alleles that cannot be scored (REF mismatch, symbolic, missing chromosome, chromosome end); fail: stop at the first', 'skip')
     .option('--info-prefix <text>', 'prefix of the INFO keys written with --vcf-out', 'STRAND')
+    .option('--threads <n>', 'libtorch threads', positiveInt)
     .addHelpText('after', `
 Windows: each allele is scored in a window of the model's input length centred on it; for
 insertions and deletions the ALT window is centred on the ALT allele and filled from the
@@ -122,6 +126,7 @@ genome on both sides, so both windows have the model's length. Alleles are used 
     .action(async (o: ScoreVariantsOptions) => {
       if (o.onProblem !== 'skip' && o.onProblem !== 'fail') throw new InputError(`--on-problem must be skip or fail, got '${o.onProblem}'`);
       const scores = parseScores(o.scores);
+      if (o.threads !== undefined) setNumThreads(o.threads);
       const regions = o.region.map(parseRegion);
       const saved = loadModel(o.model);
       const genome = await openGenome(o.genome);
@@ -133,6 +138,7 @@ genome on both sides, so both windows have the model's length. Alleles are used 
           onProblem: o.onProblem as ProblemPolicy,
           keepText: o.vcfOut !== undefined,
           ...(scores ? { scores } : {}),
+          ...(o.outputs !== undefined ? { outputs: o.outputs.split(',').map((n) => n.trim()).filter((n) => n.length > 0) } : {}),
           ...(regions.length > 0 ? { regions } : {}),
         });
         const keys = o.vcfOut !== undefined ? infoKeys(scoring, o.infoPrefix) : undefined;
