@@ -6,7 +6,6 @@
  * library called directly in this process (before the server starts). Three such bursts; prints
  * the latency percentiles per request kind and the throughput of the burst of median wall time.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Random } from '../src/data/random.js';
 import { explainSequences } from '../src/interpret/explain.js';
@@ -100,7 +99,6 @@ export async function benchServeLoad(threads: number, emit: (line: string) => vo
     const options = { length: LENGTH, tasks: TASKS };
     const modelDir = join(tmp.dir, 'basset');
     const outputs = Array.from({ length: TASKS }, (_, t) => `task${t + 1}`);
-    mkdirSync(modelDir);
     const built = createModel('basset', options);
     built.eval();
     saveModel(modelDir, built, describeModel({ architecture: { name: 'basset', options }, input: { kind: 'sequence', alphabet: 'ACGT', length: LENGTH }, task: { kind: 'binary', outputs } }));
