@@ -44,6 +44,14 @@ function loopbackHosts(host: string, port: number): Set<string> {
   return new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${host.includes(':') ? `[${host}]` : host}:${port}`]);
 }
 
+function pathOf(target: string): string {
+  try {
+    return new URL(target, 'http://localhost').pathname;
+  } catch {
+    throw new HttpError(400, `malformed request target ${JSON.stringify(target.slice(0, 80))}`);
+  }
+}
+
 function statusOf(err: unknown): number {
   if (err instanceof HttpError) return err.status;
   if (err instanceof StrandError && (err.code === 'config' || err.code === 'format' || err.code === 'input')) return 400;
@@ -96,7 +104,7 @@ function requestListener(client: ModelClient, limits: ServeLimits, allowedHosts:
         req.resume();
         throw new HttpError(403, `Host ${JSON.stringify(req.headers.host ?? '')} is not served here; open ${[...allowed][0]} instead`);
       }
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const path = pathOf(req.url ?? '/');
       const route = table[path];
       if (route === undefined) {
         req.resume();
