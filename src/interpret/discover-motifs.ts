@@ -6,7 +6,8 @@
 import { InputError, tensor, tidy, type Tensor } from '../core/index.js';
 import { fitLength } from '../data/labelled-sequences.js';
 import { writeOneHot } from '../genomics/one-hot.js';
-import type { MemeMotif } from '../io/meme.js';
+import type { BaseProbabilities, MemeMotif } from '../io/meme.js';
+import type { MotifsOutput } from '../io/motifs-output.js';
 import type { SavedModel } from '../models/saved-model.js';
 import { Conv1d, type Module } from '../nn/index.js';
 import { compareMotif, prepareDatabase, type MotifMatch } from './motifs/compare.js';
@@ -74,4 +75,21 @@ export function discoverMotifs(saved: SavedModel, sequences: readonly string[], 
     });
     return found;
   });
+}
+
+/** How `discoverMotifs` finds motifs, as recorded in motifs.json. */
+export const MOTIF_SOURCE = 'first-layer filters and gradient x input seqlets';
+
+/**
+ * Discovered motifs as the files of a motifs folder (io/motifs-output.ts): each motif with its
+ * best 10 matches against `database` (its file path and motifs) when there was one.
+ */
+export function motifsOutput(motifs: readonly DiscoveredMotif[], database?: { path: string; motifs: readonly MemeMotif[] }): MotifsOutput {
+  return {
+    source: MOTIF_SOURCE,
+    ...(database ? { database: database.path } : {}),
+    motifs: motifs.map((m) => ({ id: m.name, name: m.source, pwm: m.pwm.map((r) => [...r] as unknown as BaseProbabilities), nsites: m.sites })),
+    matches: motifs.flatMap((m) => m.matches.slice(0, 10)),
+    databaseMotifs: [...(database?.motifs ?? [])],
+  };
 }

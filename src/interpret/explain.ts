@@ -5,7 +5,9 @@
 import { InputError, tensor, tidy, type Tensor } from '../core/index.js';
 import { fitLength } from '../data/labelled-sequences.js';
 import { writeOneHot } from '../genomics/one-hot.js';
+import type { ExplainOutput } from '../io/explain-output.js';
 import type { SavedModel } from '../models/saved-model.js';
+import type { ExampleExplainer } from '../train/held-out-examples.js';
 import type { Module } from '../nn/index.js';
 import { deeplift } from './deeplift.js';
 import { integratedGradients } from './integrated-gradients.js';
@@ -49,17 +51,26 @@ function toPositionMajor(values: Float32Array, n: number, length: number): Float
   return out;
 }
 
-/** The page tracks of an explanation (plain arrays): sequence i is named ids[i]. */
-export function attributionTracks(e: Explanation, ids: readonly string[]): { id: string; sequence: string; attributions: number[][]; predictions: Record<string, number> }[] {
-  const L = e.length;
-  const T = e.outputs.length;
-  return ids.map((id, i) => ({
-    id,
-    sequence: e.sequences[i]!,
-    attributions: Array.from({ length: L }, (_, p) => Array.from(e.attributions.subarray((i * L + p) * 4, (i * L + p) * 4 + 4))),
-    predictions: Object.fromEntries(e.outputs.map((name, t) => [name, e.predictions[i * T + t]!])),
-  }));
+/** An explanation as the files of an explanation folder (io/explain-output.ts): sequence i is named ids[i]. */
+export function explanationOutput(e: Explanation, ids: readonly string[], about: { model?: string; baseline?: string; title?: string } = {}): ExplainOutput {
+  return {
+    method: e.method,
+    tasks: ids.map(() => e.task),
+    ...about,
+    ids: [...ids],
+    sequences: e.sequences,
+    length: e.length,
+    attributions: e.attributions,
+    outputs: e.outputs,
+    predictions: e.predictions,
+  };
 }
+
+/** Saliency for the held-out examples of a training run's report (`trainFromConfig`'s `explainExamples`). */
+export const saliencyExamples: ExampleExplainer = {
+  method: 'saliency',
+  explain: (saved, sequences, task) => explainSequences(saved, sequences, { method: 'saliency', task }),
+};
 
 export function explainSequences(saved: SavedModel, sequences: readonly string[], options: ExplainOptions): Explanation {
   const { description } = saved;

@@ -1,7 +1,8 @@
 /** NumPy .npy v1.0 files: float32 / float64, little-endian, C order. Writes are atomic. */
 import { readFileSync } from 'node:fs';
-import { FormatError } from '../core/index.js';
+import { FormatError } from '../core/errors.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { fileOpenError } from './text-lines.js';
 
 export interface NpyArray {
   data: Float32Array | Float64Array;
@@ -31,7 +32,12 @@ export function writeNpy(path: string, array: NpyArray): void {
 
 /** Reads a float32 / float64 little-endian C-order .npy file (v1.0 or v2.0 header). */
 export function readNpy(path: string): NpyArray {
-  const bytes = readFileSync(path);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (cause) {
+    throw fileOpenError(path, cause);
+  }
   if (bytes.length < 10 || bytes[0] !== 0x93 || bytes.subarray(1, 6).toString('latin1') !== 'NUMPY') throw new FormatError(path, undefined, undefined, `not a .npy file`);
   const major = bytes[6]!;
   const headerLength = major === 1 ? bytes.readUInt16LE(8) : bytes.readUInt32LE(8);

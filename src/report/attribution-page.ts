@@ -10,6 +10,7 @@
  */
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { attributionExtent, attributionLogo, logoGlyphDefs, type LogoMatrix } from './logo.js';
+import { formatValue, htmlPage } from './page.js';
 import { escapeHtml, lineChart } from './svg.js';
 
 export type AttributionMethod = 'saliency' | 'ig' | 'deeplift' | 'ism';
@@ -22,6 +23,8 @@ export interface AttributionTrack {
   attributions: LogoMatrix;
   /** Prediction per task name. */
   predictions: Readonly<Record<string, number>>;
+  /** The output this track explains, when tracks explain different outputs (default: the page's task). */
+  task?: string;
 }
 
 export interface AttributionPageInput {
@@ -43,6 +46,8 @@ export interface AttributionPageInput {
   windowLength?: number;
   /** Tracks drawn at most (default 200); the page says how many were left out. */
   maxSequences?: number;
+  /** Sequences explained in all, when `sequences` holds only the first of them (default: sequences.length). */
+  totalSequences?: number;
 }
 
 export const METHOD_NAMES: Readonly<Record<AttributionMethod, string>> = {
@@ -51,18 +56,6 @@ export const METHOD_NAMES: Readonly<Record<AttributionMethod, string>> = {
   deeplift: 'DeepLIFT / DeepSHAP (rescale rule)',
   ism: 'In-silico mutagenesis',
 };
-
-export const PAGE_STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
-h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd;padding-bottom:4px}
-table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}
-th{background:#f5f5f5}td:first-child,th:first-child{text-align:left}.charts{display:flex;flex-wrap:wrap;gap:12px}
-.chart text{font-size:11px;fill:#333}.chart .chart-title{font-size:13px;font-weight:600}.muted{color:#777}
-.logo text{fill:#333;font-family:system-ui,sans-serif}.track{overflow-x:auto}.logo{display:block;margin:2px 0}
-tr.highlight td{font-weight:600;background:#fffbe6}`;
-
-function fmt(v: number): string {
-  return Number.isNaN(v) ? '–' : Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4);
-}
 
 /** Start of the `window`-long stretch with the largest sum of |per-position importance|. */
 export function topWindowStart(importance: readonly number[], window: number): number {
@@ -101,12 +94,12 @@ function predictionsTable(predictions: Readonly<Record<string, number>>, task: s
   const entries = Object.entries(predictions);
   if (entries.length === 0) return '';
   const shown = entries.slice(0, 50);
-  const rows = shown.map(([name, v]) => `<tr${name === task ? ' class="highlight"' : ''}><td>${escapeHtml(name)}</td><td>${fmt(v)}</td></tr>`).join('');
+  const rows = shown.map(([name, v]) => `<tr${name === task ? ' class="highlight"' : ''}><td>${escapeHtml(name)}</td><td>${formatValue(v)}</td></tr>`).join('');
   const more = entries.length > shown.length ? `<p class="muted">First ${shown.length} of ${entries.length} tasks.</p>` : '';
   return `<table class="predictions"><tr><th>task</th><th>prediction</th></tr>${rows}</table>${more}`;
 }
 
-function track(seq: AttributionTrack, index: number, input: AttributionPageInput): string {
+function track(seq: AttributionTrack, id: string, input: AttributionPageInput): string {
   const L = seq.sequence.length;
   if (seq.attributions.length !== L) throw new RangeError(`expected attributions of sequence ${JSON.stringify(seq.id)} to have ${L} rows (its length), got ${seq.attributions.length}`);
   const rowLength = input.rowLength ?? 100;
@@ -124,37 +117,41 @@ function track(seq: AttributionTrack, index: number, input: AttributionPageInput
     const part = seq.attributions.slice(r, Math.min(end, r + rowLength));
     rows.push(attributionLogo(part, { includeDefs: false, widthPerPosition: 10, height: 80, firstPosition: r + 1, tickEvery: 10, yDomain }));
   }
-  const sumNote = `sum of attributions ${fmt(importance.reduce((s, v) => s + v, 0))}`;
-  return `<section class="sequence" id="seq-${index}"><h2>${escapeHtml(seq.id)}</h2>
-<p class="muted">${L} bp; ${sumNote}${full ? '' : `; window ${start + 1}–${end}`}.</p>
-${predictionsTable(seq.predictions, input.task)}
+  const sumNote = `sum of attributions ${formatValue(importance.reduce((s, v) => s + v, 0))}`;
+  const explained = seq.task === undefined ? '' : `explains ${escapeHtml(seq.task)}; `;
+  return `<section class="sequence" id="${id}"><h3>${escapeHtml(seq.id)}</h3>
+<p class="muted">${L} bp; ${explained}${sumNote}${full ? '' : `; window ${start + 1}–${end}`}.</p>
+${predictionsTable(seq.predictions, seq.task ?? input.task)}
 ${full ? '' : importanceChart(importance, start, window)}
 <div class="track">${rows.join('\n')}</div></section>`;
 }
 
-/** The attribution page as an HTML string. */
-export function renderAttributionPage(input: AttributionPageInput): string {
+/**
+ * The header line and the tracks, without the page around them (track ids `${idPrefix}seq-<i>`).
+ * Logos refer to the glyphs of `logoGlyphDefs()`, which the page must hold once.
+ */
+export function renderAttributionSection(input: AttributionPageInput, idPrefix = ''): string {
   if (!(input.method in METHOD_NAMES)) throw new RangeError(`expected method saliency, ig, deeplift or ism, got ${JSON.stringify(input.method)}`);
-  const title = input.title ?? 'Attributions';
   const max = input.maxSequences ?? 200;
   const shown = input.sequences.slice(0, max);
+  const total = Math.max(input.totalSequences ?? 0, input.sequences.length);
   const facts = [
     `Method: <strong>${escapeHtml(METHOD_NAMES[input.method])}</strong>`,
     `task: <strong>${escapeHtml(input.task)}</strong>`,
     ...(input.model ? [`model: ${escapeHtml(input.model)}`] : []),
     ...(input.baseline ? [`baseline: ${escapeHtml(input.baseline)}`] : []),
-    `${input.sequences.length} sequence${input.sequences.length === 1 ? '' : 's'}`,
+    `${total} sequence${total === 1 ? '' : 's'}`,
   ];
-  const more = input.sequences.length > shown.length ? `<p class="muted">Tracks of the first ${shown.length} of ${input.sequences.length} sequences.</p>` : '';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${PAGE_STYLE}</style></head><body>
-${logoGlyphDefs()}
-<h1>${escapeHtml(title)}</h1>
-<p class="header">${facts.join(', ')}.</p>
+  const more = total > shown.length ? `<p class="muted">Tracks of the first ${shown.length} of ${total} sequences.</p>` : '';
+  return `<p class="header">${facts.join(', ')}.</p>
 <p class="muted">Letter height is the contribution of that base to the prediction of the task: above the axis it raises the prediction, below it lowers it.</p>
-${more}${shown.map((s, i) => track(s, i, input)).join('\n')}
-<p class="muted">Written by Strand on ${new Date().toISOString()}.</p>
-</body></html>
-`;
+${more}${shown.map((s, i) => track(s, `${idPrefix}seq-${i}`, input)).join('\n')}`;
+}
+
+/** The attribution page as an HTML string. */
+export function renderAttributionPage(input: AttributionPageInput): string {
+  const title = input.title ?? 'Attributions';
+  return htmlPage(title, `${logoGlyphDefs()}\n<h1>${escapeHtml(title)}</h1>\n${renderAttributionSection(input)}`);
 }
 
 export function writeAttributionPage(path: string, input: AttributionPageInput): void {

@@ -7,8 +7,8 @@
  * `strand` is '-', query column i is aligned with target column i + offset (offset may be negative).
  */
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { PAGE_STYLE } from './attribution-page.js';
 import { BASES, informationLogo, titleWidth, logoGlyphDefs, type LogoMatrix } from './logo.js';
+import { htmlPage } from './page.js';
 import { escapeHtml } from './svg.js';
 
 export interface MotifMatchRecord {
@@ -78,7 +78,7 @@ function byP(matches: readonly MotifMatchRecord[]): MotifMatchRecord[] {
   return [...matches].sort((a, b) => a.pValue - b.pValue || a.qValue - b.qValue);
 }
 
-function motifSection(motif: MotifRecord, index: number, input: MotifPageInput): string {
+function motifSection(motif: MotifRecord, id: string, input: MotifPageInput): string {
   const threshold = input.qThreshold ?? 0.05;
   const matches = byP(motif.matches);
   const best = matches[0];
@@ -110,27 +110,30 @@ function motifSection(motif: MotifRecord, index: number, input: MotifPageInput):
   const table = shown.length
     ? `<table class="matches">${head}${rows}</table>${matches.length > shown.length ? `<p class="muted">Best ${shown.length} of ${matches.length} matches.</p>` : ''}`
     : '<p class="muted">No database matches.</p>';
-  return `<section class="motif" id="motif-${index}"><h2>${escapeHtml(motif.name)}</h2>
+  return `<section class="motif" id="${id}"><h3>${escapeHtml(motif.name)}</h3>
 <p class="muted">Consensus ${consensus(motif.pwm)}, ${motif.pwm.length} positions, ${motif.sites} sites.</p>
 <div class="logos">${logos}</div>
 ${table}</section>`;
 }
 
-function overview(input: MotifPageInput): string {
+function overview(input: MotifPageInput, idPrefix: string): string {
   const threshold = input.qThreshold ?? 0.05;
   const rows = input.motifs
     .map((m, i) => {
       const best = byP(m.matches)[0];
       const match = best ? `<td>${escapeHtml(best.targetName)} ${escapeHtml(best.targetId)}</td><td>${fmtP(best.qValue)}</td>` : '<td>–</td><td>–</td>';
-      return `<tr${best && best.qValue < threshold ? ' class="highlight"' : ''}><td><a href="#motif-${i}">${escapeHtml(m.name)}</a></td><td>${consensus(m.pwm)}</td><td>${m.sites}</td>${match}</tr>`;
+      return `<tr${best && best.qValue < threshold ? ' class="highlight"' : ''}><td><a href="#${idPrefix}motif-${i}">${escapeHtml(m.name)}</a></td><td>${consensus(m.pwm)}</td><td>${m.sites}</td>${match}</tr>`;
     })
     .join('');
   return `<table class="overview"><tr><th>motif</th><th>consensus</th><th>sites</th><th>best match</th><th>q-value</th></tr>${rows}</table>`;
 }
 
-/** The motif page as an HTML string. */
-export function renderMotifPage(input: MotifPageInput): string {
-  const title = input.title ?? 'Motifs';
+/**
+ * The header line, the overview table and one section per motif, without the page around them
+ * (motif ids `${idPrefix}motif-<i>`). Logos refer to the glyphs of `logoGlyphDefs()`, which the
+ * page must hold once.
+ */
+export function renderMotifSection(input: MotifPageInput, idPrefix = ''): string {
   const threshold = input.qThreshold ?? 0.05;
   const significant = input.motifs.filter((m) => m.matches.some((x) => x.qValue < threshold)).length;
   const facts = [
@@ -138,17 +141,16 @@ export function renderMotifPage(input: MotifPageInput): string {
     ...(input.source ? [`from ${escapeHtml(input.source)}`] : []),
     ...(input.database ? [`compared with ${escapeHtml(input.database)}: ${significant} with a match at q &lt; ${threshold}`] : []),
   ];
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${PAGE_STYLE}
-.logos{display:flex;flex-direction:column;overflow-x:auto}</style></head><body>
-${logoGlyphDefs()}
-<h1>${escapeHtml(title)}</h1>
-<p class="header">${facts.join(', ')}.</p>
+  return `<p class="header">${facts.join(', ')}.</p>
 <p class="muted">Logos in bits (information content); each motif is drawn above its best match, aligned by offset and strand. Highlighted rows have q &lt; ${threshold}.</p>
-${overview(input)}
-${input.motifs.map((m, i) => motifSection(m, i, input)).join('\n')}
-<p class="muted">Written by Strand on ${new Date().toISOString()}.</p>
-</body></html>
-`;
+${overview(input, idPrefix)}
+${input.motifs.map((m, i) => motifSection(m, `${idPrefix}motif-${i}`, input)).join('\n')}`;
+}
+
+/** The motif page as an HTML string. */
+export function renderMotifPage(input: MotifPageInput): string {
+  const title = input.title ?? 'Motifs';
+  return htmlPage(title, `${logoGlyphDefs()}\n<h1>${escapeHtml(title)}</h1>\n${renderMotifSection(input)}`);
 }
 
 export function writeMotifPage(path: string, input: MotifPageInput): void {

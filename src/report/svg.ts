@@ -17,6 +17,10 @@ export interface ChartOptions {
   yDomain?: [number, number];
   /** A dashed reference line from (x0, y0) to (x1, y1), e.g. the ROC diagonal. */
   reference?: [number, number, number, number];
+  /** Corner of the plot holding the legend (default top-right). */
+  legend?: 'top-right' | 'bottom-right' | 'bottom-left';
+  /** What the chart shows (e.g. roc, pr), written as the <svg>'s data-chart attribute. */
+  chartKind?: string;
 }
 
 export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
@@ -64,7 +68,7 @@ export function lineChart(series: readonly Series[], options: ChartOptions): str
   const [y0, y1] = options.yDomain ?? extent(ys, [0, 1]);
   const sx = (x: number) => margin.left + ((x - x0) / (x1 - x0 || 1)) * plotW;
   const sy = (y: number) => margin.top + plotH - ((y - y0) / (y1 - y0 || 1)) * plotH;
-  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" class="chart" role="img">`];
+  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" class="chart"${options.chartKind ? ` data-chart="${escapeHtml(options.chartKind)}"` : ''} role="img">`];
   if (options.title) parts.push(`<text x="${width / 2}" y="16" text-anchor="middle" class="chart-title">${escapeHtml(options.title)}</text>`);
   parts.push(`<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#ccc"/>`);
   for (const t of niceTicks(x0, x1)) {
@@ -88,15 +92,18 @@ export function lineChart(series: readonly Series[], options: ChartOptions): str
       for (const [x, y] of pts) parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="1.8" fill="${color}" fill-opacity="0.5"/>`);
     } else if (pts.length > 0) {
       const d = pts.map(([x, y], k) => `${k ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join('');
-      parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.8" class="series" data-name="${escapeHtml(s.name)}"/>`);
+      parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.8" class="series" data-name="${escapeHtml(s.name)}"><title>${escapeHtml(s.name)}</title></path>`);
       if (pts.length <= 60) for (const [x, y] of pts) parts.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2.2" fill="${color}"/>`);
     }
   });
   const legend = series.slice(0, 10);
+  const corner = options.legend ?? 'top-right';
+  const legendX = corner === 'bottom-left' ? margin.left + 10 : margin.left + plotW - 120;
+  const legendTop = corner === 'top-right' ? margin.top + 12 : margin.top + plotH - 4 - (legend.length - 1) * 14;
   legend.forEach((s, i) => {
-    const y = margin.top + 12 + i * 14;
-    parts.push(`<rect x="${margin.left + plotW - 120}" y="${y - 8}" width="10" height="3" fill="${PALETTE[i % PALETTE.length]}"/>`);
-    parts.push(`<text x="${margin.left + plotW - 106}" y="${y - 3}" class="legend">${escapeHtml(s.name.length > 18 ? `${s.name.slice(0, 17)}…` : s.name)}</text>`);
+    const y = legendTop + i * 14;
+    parts.push(`<rect x="${legendX}" y="${y - 8}" width="10" height="3" fill="${PALETTE[i % PALETTE.length]}"/>`);
+    parts.push(`<text x="${legendX + 14}" y="${y - 3}" class="legend">${escapeHtml(s.name.length > 18 ? `${s.name.slice(0, 17)}…` : s.name)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('');

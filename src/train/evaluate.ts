@@ -26,12 +26,26 @@ function concat(chunks: readonly Float32Array[]): Float32Array {
   return out;
 }
 
-/** Runs the model (eval mode, inference mode) over epoch 0 of `source`, which should not shuffle. */
+/** One evaluated batch, shown to an observer before its tensors are freed. */
+export interface EvaluatedBatch {
+  inputs: readonly Tensor[];
+  /** [B, outputs] and [B, ...] row-major, as in `Evaluation`. */
+  predictions: Float32Array;
+  targets: Float32Array;
+  /** Index of the batch's first example in the split. */
+  offset: number;
+}
+
+/**
+ * Runs the model (eval mode, inference mode) over epoch 0 of `source`, which should not shuffle.
+ * `observe` sees each batch (inside the batch's disposal scope).
+ */
 export async function evaluateBatches(
   model: Module,
   forward: (inputs: readonly Tensor[]) => ModelOutput,
   source: BatchSource,
   task: TaskAdapter,
+  observe?: (batch: EvaluatedBatch) => void,
 ): Promise<Evaluation> {
   model.eval();
   const predictions: Float32Array[] = [];
@@ -45,8 +59,10 @@ export async function evaluateBatches(
           const out = forward(batch.inputs);
           const n = batch.targets.shape[0] ?? 1;
           const loss = task.loss(out, batch.targets).item();
-          const y = task.predict(out);
-          return { n, loss, y: y.contiguous().data<Float32Array>(), t: task.scored(batch.targets.toDType('float32')).contiguous().data<Float32Array>() };
+          const y = task.predict(out).contiguous().data<Float32Array>();
+          const t = task.scored(batch.targets.toDType('float32')).contiguous().data<Float32Array>();
+          observe?.({ inputs: batch.inputs, predictions: y, targets: t, offset: count });
+          return { n, loss, y, t };
         });
       } finally {
         for (const t of batch.inputs) t.dispose();

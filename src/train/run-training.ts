@@ -3,8 +3,10 @@
  * Writes into the output folder (each file atomically):
  *   model.safetensors, model.json   the best model by the monitored validation metric
  *   metrics.json                    validation and test metrics
+ *   test-predictions.tsv            the test split's targets and predictions (io/prediction-table.ts)
  *   log.jsonl                       one JSON record per epoch (and every `logEvery` steps)
- *   report.html                     learning curves, ROC / PR curves, metrics
+ *   examples/                       top-scoring held-out positives explained (with `explainExamples`)
+ *   report.html                     learning curves, ROC / PR curves, metrics (built from the files above)
  *   checkpoint.safetensors          the last checkpoint (for --resume)
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -20,7 +22,10 @@ import { fit, type FitEvent } from './fit.js';
 import { higherIsBetter, type MetricReport } from './metric-registry.js';
 import { prepareData, type PreparedData } from './prepare-data.js';
 import { taskAdapter } from './task.js';
-import { writeTrainingReport } from '../report/training-report.js';
+import { writePredictionTable } from '../io/prediction-table.js';
+import { RUN_FILES } from '../io/run-folder.js';
+import { writeFolderReport } from '../report/folder-report.js';
+import { HeldOutExampleCollector, removeHeldOutExamples, writeHeldOutExamples, type ExampleExplainer } from './held-out-examples.js';
 
 export interface TrainRunOptions {
   outDir: string;
@@ -28,6 +33,11 @@ export interface TrainRunOptions {
   resume?: boolean;
   onEvent?: (event: FitEvent) => void;
   log?: (line: string) => void;
+  /**
+   * Explains a few top-scoring held-out positives for the report (sequence models with binary or
+   * multiclass outputs), e.g. saliency from src/interpret; without it the report has no examples.
+   */
+  explainExamples?: ExampleExplainer;
 }
 
 export interface TrainRunResult {
@@ -145,7 +155,11 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
     if (existsSync(bestPath)) loadModuleWeights(bestPath, model);
     // After a resume the best epoch may predate this process: evaluate it again then.
     const validation = bestValidation ?? (await evaluateBatches(model, forward, data.validation, task));
-    const test = await evaluateBatches(model, forward, data.test, task);
+    const collector =
+      options.explainExamples && data.inputKind === 'sequence' && data.features === 0 && (task.kind === 'binary' || task.kind === 'multiclass')
+        ? new HeldOutExampleCollector(task.kind, data.outputs)
+        : undefined;
+    const test = await evaluateBatches(model, forward, data.test, task, collector && ((batch) => collector.observe(batch)));
     const metrics = {
       monitor,
       bestEpoch: result.best?.epoch ?? null,
@@ -153,31 +167,23 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
       validation: { loss: validation.loss, ...validation.report },
       test: { loss: test.loss, ...test.report },
     };
-    saveModel(
-      outDir,
-      model,
-      describeModel({
-        architecture: { name: config.model.name, options: options_ },
-        input:
-          data.inputKind === 'features'
-            ? { kind: 'features', features: data.features }
-            : { kind: data.features > 0 ? 'sequence+features' : 'sequence', alphabet: 'ACGT', length: data.length, ...(data.features > 0 ? { features: data.features } : {}) },
-        task: { kind: config.task.kind, outputs: data.outputs, ...(data.classes ? { classes: data.classes } : {}) },
-        training: config,
-        metrics: { validation: flatMetrics(validation), test: flatMetrics(test) },
-      }),
-    );
-    writeFileAtomic(join(outDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
-    writeTrainingReport(join(outDir, 'report.html'), {
-      title: `${config.model.name} on ${config.data.kind === 'intervals' ? config.data.genome : config.data.kind === 'planted' ? 'planted-motif data' : config.data.kind === 'fasta' ? config.data.fasta : config.data.path}`,
-      task: config.task.kind,
-      outputs: data.outputs,
-      history: result.history,
-      monitor,
-      bestEpoch: result.best?.epoch ?? null,
-      test: { predictions: test.predictions, targets: test.targets, report: test.report, loss: test.loss },
-      validation: { report: validation.report, loss: validation.loss },
+    const description = describeModel({
+      architecture: { name: config.model.name, options: options_ },
+      input:
+        data.inputKind === 'features'
+          ? { kind: 'features', features: data.features }
+          : { kind: data.features > 0 ? 'sequence+features' : 'sequence', alphabet: 'ACGT', length: data.length, ...(data.features > 0 ? { features: data.features } : {}) },
+      task: { kind: config.task.kind, outputs: data.outputs, ...(data.classes ? { classes: data.classes } : {}) },
+      training: config,
+      metrics: { validation: flatMetrics(validation), test: flatMetrics(test) },
     });
+    saveModel(outDir, model, description);
+    writeFileAtomic(join(outDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+    writePredictionTable(join(outDir, RUN_FILES.testPredictions), { targetNames: task.metricTasks, outputNames: data.outputs, targets: test.targets, predictions: test.predictions });
+    const examples = collector?.examples() ?? [];
+    if (options.explainExamples && examples.length > 0) writeHeldOutExamples(outDir, { model, description }, examples, options.explainExamples);
+    else removeHeldOutExamples(outDir);
+    await writeFolderReport(outDir);
     rmSync(bestPath, { force: true });
     return {
       outDir,

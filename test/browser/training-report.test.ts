@@ -23,13 +23,13 @@ after(async () => {
   tmp.remove();
 });
 
-test('report.html of strand train renders its charts offline in Chromium', { skip }, async () => {
+test('report.html of strand train renders its charts and logos offline in Chromium', { skip }, async () => {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   const problems = watchPage(page, (url) => url === report || url.startsWith('data:'));
   await page.goto(report, { waitUntil: 'load' });
   const charts = page.locator('svg.chart');
   const titles = await charts.evaluateAll((svgs) => svgs.map((s) => s.querySelector('.chart-title')?.textContent ?? ''));
-  assert.deepEqual(titles, ['Loss', 'Validation auroc', 'ROC (test)', 'Precision-recall (test)']);
+  assert.deepEqual(titles, ['Loss', 'Validation auroc', 'GATA1: ROC (test)', 'GATA1: precision-recall (test)', 'SPI1: ROC (test)', 'SPI1: precision-recall (test)']);
   for (const chart of await charts.all()) {
     const box = await chart.boundingBox();
     assert.ok(box !== null && box.width >= 300 && box.height >= 200, `chart box ${JSON.stringify(box)}`);
@@ -40,9 +40,15 @@ test('report.html of strand train renders its charts offline in Chromium', { ski
       assert.ok(b !== null && b.width > 10 && b.height > 0, `a drawn series line: ${JSON.stringify(b)}`);
     }
   }
-  // ROC and PR curves: one line per task (GATA1, SPI1)
-  assert.deepEqual(await charts.nth(2).locator('path.series').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-name'))), ['GATA1', 'SPI1']);
   assert.ok((await page.locator('table.metrics').count()) >= 2, 'test and validation metric tables');
+  // the explained held-out examples: attribution logos drawn with the page's glyphs
+  const logos = page.locator('svg.logo');
+  assert.ok((await logos.count()) >= 1, 'attribution logos of the held-out examples');
+  for (const logo of await logos.all()) {
+    const box = await logo.boundingBox();
+    assert.ok(box !== null && box.width > 100 && box.height > 50, `logo box ${JSON.stringify(box)}`);
+    assert.ok((await logo.locator('use').count()) > 0, 'letters drawn');
+  }
   assert.deepEqual(problems, { consoleErrors: [], pageErrors: [], foreignRequests: [] });
   await page.close();
 });

@@ -1,44 +1,38 @@
 import type { Command } from 'commander';
+import { join } from 'node:path';
 import { parseConfig } from '../../config/load.js';
 import { demoConfigText } from '../../config/examples.js';
 import { trainConfigSchema } from '../../config/train.js';
 import { setNumThreads } from '../../core/index.js';
+import { discoverMotifs, motifsOutput } from '../../interpret/discover-motifs.js';
+import { explainSequences, explanationOutput, saliencyExamples } from '../../interpret/explain.js';
+import { writeExplainOutput } from '../../io/explain-output.js';
+import { writeMotifsOutput } from '../../io/motifs-output.js';
+import { loadModel } from '../../models/saved-model.js';
+import { writeFolderReport } from '../../report/folder-report.js';
+import { sequencesOfConfig } from '../../train/prepare-data.js';
 import { trainFromConfig } from '../../train/run-training.js';
 import { nonNegativeInt, positiveInt } from '../parse.js';
-import { sequencesOfConfig } from '../../train/prepare-data.js';
-import { loadModel } from '../../models/saved-model.js';
-import { attributionTracks, explainSequences } from '../../interpret/explain.js';
-import { discoverMotifs } from '../../interpret/discover-motifs.js';
-import { writeAttributionPage } from '../../report/attribution-page.js';
-import { writeMotifPage } from '../../report/motif-page.js';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { progressReporter } from '../progress.js';
 
-/** Saliency logos of the first 8 sequences and the first-layer / seqlet motifs of 1,000, under out/explain and out/motifs. */
+/** Saliency of the first 8 sequences under out/explain, first-layer / seqlet motifs of 1,000 under out/motifs; each with its report.html. */
 async function explainDemo(out: string, sequences: string[]): Promise<{ motifs: number }> {
   const saved = loadModel(out);
   try {
     const shown = sequences.slice(0, 8);
-    const e = explainSequences(saved, shown, { method: 'saliency' });
-    mkdirSync(join(out, 'explain'), { recursive: true });
-    writeAttributionPage(join(out, 'explain', 'index.html'), {
-      method: 'saliency',
-      task: e.task,
-      model: out,
-      sequences: attributionTracks(e, shown.map((_, i) => `sequence ${i + 1}`)),
-    });
+    const explanation = explainSequences(saved, shown, { method: 'saliency' });
+    const explainDir = join(out, 'explain');
+    writeExplainOutput(explainDir, explanationOutput(explanation, shown.map((_, i) => `seq${i + 1}`), { model: out }));
+    await writeFolderReport(explainDir, { indexCopy: true });
     const motifs = discoverMotifs(saved, sequences.slice(0, 1000), { maxClusters: 4 });
-    mkdirSync(join(out, 'motifs'), { recursive: true });
-    writeMotifPage(join(out, 'motifs', 'index.html'), {
-      source: 'first-layer filters and gradient x input seqlets',
-      motifs: motifs.map((m) => ({ name: `${m.name} (${m.source})`, pwm: m.pwm, sites: m.sites, matches: [] })),
-    });
+    const motifsDir = join(out, 'motifs');
+    writeMotifsOutput(motifsDir, motifsOutput(motifs));
+    await writeFolderReport(motifsDir, { indexCopy: true });
     return { motifs: motifs.length };
   } finally {
     saved.model.dispose();
   }
 }
-import { progressReporter } from '../progress.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -56,11 +50,13 @@ export function registerDemo(program: Command): void {
         outDir: o.out,
         onEvent: progressReporter({ plain: o.plain === true }),
         log: (line) => process.stderr.write(`${line}\n`),
+        explainExamples: saliencyExamples,
       });
       for (const [task, m] of Object.entries(result.test.perTask)) process.stdout.write(`held-out AUROC ${task}: ${m.auroc!.toFixed(4)}\n`);
       process.stdout.write(`held-out AUROC ${result.test.mean.auroc!.toFixed(4)}\n`);
-      // Explain: attributions of a few sequences, and the motifs the filters learned.
+      // Explain: attributions of a few sequences, and the motifs the filters learned; then one report of it all.
       const explained = await explainDemo(o.out, await sequencesOfConfig(config));
-      process.stdout.write(`report: ${o.out}/report.html\nattributions: ${o.out}/explain/index.html\nmotifs: ${o.out}/motifs/index.html (${explained.motifs} motifs)\n`);
+      const report = await writeFolderReport(o.out);
+      process.stdout.write(`report: ${report}\nattributions: ${o.out}/explain/report.html\nmotifs: ${o.out}/motifs/report.html (${explained.motifs} motifs)\n`);
     });
 }

@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
+import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { resolveConfigPaths, trainConfigSchema } from '../../config/train.js';
-import { dirname, resolve } from 'node:path';
-import { InputError } from '../../core/index.js';
-import { modelForward } from '../../train/build.js';
+import { writeEvaluationOutput } from '../../io/run-folder.js';
 import { loadModel } from '../../models/saved-model.js';
-import { evaluateBatches } from '../../train/evaluate.js';
-import { prepareData, type PreparedData } from '../../train/prepare-data.js';
-import { taskAdapter } from '../../train/task.js';
+import { writeFolderReport } from '../../report/folder-report.js';
+import { evaluateSavedModel } from '../../train/evaluate-saved-model.js';
 
 export function registerEvaluate(program: Command): void {
   program
@@ -15,26 +13,24 @@ export function registerEvaluate(program: Command): void {
     .description("metrics of a saved model on the config's test split, as JSON on stdout")
     .requiredOption('--model <dir>', 'saved model folder')
     .requiredOption('--config <file>', 'run config naming the data and split')
-    .action(async (o: { model: string; config: string }) => {
+    .option('--out <dir>', 'also write metrics.json, test-predictions.tsv and report.html (metrics, ROC / PR curves per task) into this folder')
+    .action(async (o: { model: string; config: string; out?: string }) => {
       const config = resolveConfigPaths(loadConfig(trainConfigSchema, o.config), dirname(o.config), resolve);
       const saved = loadModel(o.model);
-      let data: PreparedData | undefined;
       try {
-        data = await prepareData(config);
-        const expected = saved.description.task.outputs;
-        if (data.outputs.join('\t') !== expected.join('\t')) {
-          throw new InputError(`the data's outputs (${data.outputs.join(', ')}) differ from the model's (${expected.join(', ')})`);
+        const test = await evaluateSavedModel(saved, config);
+        const metrics = { examples: test.examples, loss: test.loss, ...test.report };
+        process.stdout.write(`${JSON.stringify(metrics, null, 2)}\n`);
+        if (o.out !== undefined) {
+          writeEvaluationOutput(
+            o.out,
+            { model: o.model, config: o.config, task: { kind: test.kind, outputs: test.outputs }, test: metrics },
+            { targetNames: test.targetNames, outputNames: test.outputs, targets: test.targets, predictions: test.predictions },
+          );
+          process.stderr.write(`wrote ${o.out}/metrics.json, test-predictions.tsv, ${await writeFolderReport(o.out)}\n`);
         }
-        if (saved.description.input.length !== data.length) {
-          throw new InputError(`the data's sequences are ${data.length} bp, the model takes ${saved.description.input.length} bp (set data.length)`);
-        }
-        const task = taskAdapter(config.task, data.outputs, data.trainTargets);
-        const forward = modelForward(saved.model);
-        const test = await evaluateBatches(saved.model, forward, data.test, task);
-        process.stdout.write(`${JSON.stringify({ examples: data.test.size, loss: test.loss, ...test.report }, null, 2)}\n`);
       } finally {
         saved.model.dispose();
-        await data?.close();
       }
     });
 }

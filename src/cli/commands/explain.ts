@@ -1,19 +1,19 @@
 import type { Command } from 'commander';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { InputError } from '../../core/index.js';
-import { attributionTracks, EXPLAIN_METHODS, explainSequences, type ExplainMethod } from '../../interpret/explain.js';
-import { writeFileAtomic } from '../../io/atomic-write.js';
-import { writeNpy } from '../../io/npy.js';
-import { loadModel } from '../../models/saved-model.js';
-import { writeAttributionPage } from '../../report/attribution-page.js';
+import { EXPLAIN_METHODS, explainSequences, explanationOutput, type ExplainMethod } from '../../interpret/explain.js';
+import { writeExplainOutput } from '../../io/explain-output.js';
 import { readFastaRecords } from '../../io/sequence-table.js';
+import { loadModel } from '../../models/saved-model.js';
+import { writeFolderReport } from '../../report/folder-report.js';
 import { positiveInt } from '../parse.js';
 
 export function registerExplain(program: Command): void {
   program
     .command('explain')
-    .description('attributions of a saved model for FASTA sequences: attributions.npy (N x L x 4) and a logo page')
+    .description(
+      'attributions of a saved model for FASTA sequences: attributions.npy (N x L x 4), predictions.tsv, sequences.fa, explain.json, ' +
+        'and report.html, the logo page (index.html is the same page)',
+    )
     .requiredOption('--model <dir>', 'saved model folder')
     .requiredOption('--fasta <file>', 'sequences to explain')
     .option('--method <name>', `one of ${EXPLAIN_METHODS.join(', ')}`, 'saliency')
@@ -28,22 +28,10 @@ export function registerExplain(program: Command): void {
       try {
         const { ids, sequences } = await readFastaRecords(o.fasta);
         const result = explainSequences(saved, sequences, { method, ...(o.task ? { task: o.task } : {}), steps: o.steps, shuffles: o.shuffles });
-        mkdirSync(o.out, { recursive: true });
-        const L = result.length;
-        writeNpy(join(o.out, 'attributions.npy'), { data: result.attributions, shape: [ids.length, L, 4] });
-        const T = result.outputs.length;
-        writeFileAtomic(
-          join(o.out, 'predictions.tsv'),
-          [['id', ...result.outputs].join('\t'), ...ids.map((id, i) => [id, ...Array.from(result.predictions.subarray(i * T, (i + 1) * T), (v) => v.toPrecision(6))].join('\t'))].join('\n') + '\n',
-        );
-        writeAttributionPage(join(o.out, 'index.html'), {
-          method,
-          task: result.task,
-          model: o.model,
-          ...(method === 'ig' || method === 'deeplift' ? { baseline: `${o.shuffles} dinucleotide-shuffled references` } : {}),
-          sequences: attributionTracks(result, ids),
-        });
-        process.stderr.write(`wrote ${o.out}/attributions.npy (${ids.length} x ${L} x 4), predictions.tsv, index.html\n`);
+        const baseline = method === 'ig' || method === 'deeplift' ? { baseline: `${o.shuffles} dinucleotide-shuffled references` } : {};
+        writeExplainOutput(o.out, explanationOutput(result, ids, { model: o.model, ...baseline }));
+        await writeFolderReport(o.out, { indexCopy: true });
+        process.stderr.write(`wrote ${o.out}/attributions.npy (${ids.length} x ${result.length} x 4), predictions.tsv, sequences.fa, explain.json, report.html (and index.html)\n`);
       } finally {
         saved.model.dispose();
       }

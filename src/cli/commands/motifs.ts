@@ -1,21 +1,23 @@
 import type { Command } from 'commander';
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { resolveConfigPaths, trainConfigSchema } from '../../config/train.js';
-import { discoverMotifs } from '../../interpret/discover-motifs.js';
-import { writeMatchesTsv } from '../../interpret/motifs/compare.js';
-import { readMeme, writeMeme, type BaseProbabilities } from '../../io/meme.js';
 import { InputError } from '../../core/index.js';
-import { loadModel } from '../../models/saved-model.js';
-import { sequencesOfConfig } from '../../train/prepare-data.js';
-import { writeMotifPage } from '../../report/motif-page.js';
+import { discoverMotifs, motifsOutput } from '../../interpret/discover-motifs.js';
+import { readMeme } from '../../io/meme.js';
+import { writeMotifsOutput } from '../../io/motifs-output.js';
 import { readFastaRecords } from '../../io/sequence-table.js';
+import { loadModel } from '../../models/saved-model.js';
+import { writeFolderReport } from '../../report/folder-report.js';
+import { sequencesOfConfig } from '../../train/prepare-data.js';
 
 export function registerMotifs(program: Command): void {
   program
     .command('motifs')
-    .description('motifs a saved model learned (first-layer filters and attribution seqlets), optionally matched against a MEME database')
+    .description(
+      'motifs a saved model learned (first-layer filters and attribution seqlets), optionally matched against a MEME database: ' +
+        'motifs.meme, matches.tsv, motifs.json (and database-motifs.meme), and report.html, the logo page (index.html is the same page)',
+    )
     .requiredOption('--model <dir>', 'saved model folder')
     .option('--fasta <file>', 'sequences to read motifs from (e.g. positives)')
     .option('--config <file>', "or: a run config whose data gives the sequences (its table's or planted data's sequences)")
@@ -28,25 +30,13 @@ export function registerMotifs(program: Command): void {
       const saved = loadModel(o.model);
       try {
         const motifs = discoverMotifs(saved, sequences, { ...(o.task ? { task: o.task } : {}), ...(database ? { database } : {}) });
-        mkdirSync(o.out, { recursive: true });
-        writeMeme(join(o.out, 'motifs.meme'), motifs.map((m) => ({ id: m.name, name: m.source, pwm: m.pwm.map((r) => [...r] as unknown as BaseProbabilities), nsites: m.sites })));
-        writeMatchesTsv(join(o.out, 'matches.tsv'), motifs.flatMap((m) => m.matches.slice(0, 10)));
-        const byId = new Map((database ?? []).map((d) => [d.id, d]));
-        writeMotifPage(join(o.out, 'index.html'), {
-          source: 'first-layer filters and gradient x input seqlets',
-          ...(o.compare ? { database: o.compare } : {}),
-          motifs: motifs.map((m) => ({
-            name: `${m.name} (${m.source})`,
-            pwm: m.pwm,
-            sites: m.sites,
-            matches: m.matches.slice(0, 10).map((x) => ({ targetName: x.targetName, targetId: x.target, pValue: x.pValue, qValue: x.qValue, offset: x.offset, strand: x.strand, score: x.score, targetPwm: byId.get(x.target)?.pwm ?? [] })),
-          })),
-        });
+        writeMotifsOutput(o.out, motifsOutput(motifs, database && o.compare ? { path: o.compare, motifs: database } : undefined));
+        await writeFolderReport(o.out, { indexCopy: true });
         for (const m of motifs) {
           const best = m.matches[0];
           process.stdout.write(`${m.name}\t${m.source}\t${m.sites} sites${best ? `\t${best.targetName} (${best.target}) q=${best.qValue.toExponential(2)}` : ''}\n`);
         }
-        process.stderr.write(`wrote ${o.out}/motifs.meme, matches.tsv, index.html\n`);
+        process.stderr.write(`wrote ${o.out}/motifs.meme, matches.tsv, motifs.json${database ? ', database-motifs.meme' : ''}, report.html (and index.html)\n`);
       } finally {
         saved.model.dispose();
       }

@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/load.js';
 import { resolveConfigPaths, trainConfigSchema } from '../../config/train.js';
 import { dirname, resolve } from 'node:path';
 import { setNumThreads } from '../../core/index.js';
+import { saliencyExamples } from '../../interpret/explain.js';
 import { trainFromConfig } from '../../train/run-training.js';
 import { progressReporter } from '../progress.js';
 import { positiveInt } from '../parse.js';
@@ -10,7 +11,7 @@ import { positiveInt } from '../parse.js';
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description('train a model from a YAML config; writes model, metrics, log and report into --out')
+    .description('train a model from a YAML config; writes model, metrics, test predictions, log, held-out examples explained (examples/) and report.html into --out')
     .requiredOption('--config <file>', 'run config (YAML); `strand init` writes examples')
     .requiredOption('--out <dir>', 'output folder')
     .option('--resume', 'continue an interrupted run from <out>/checkpoint.safetensors')
@@ -24,8 +25,9 @@ export function registerTrain(program: Command): void {
         resume: o.resume === true,
         onEvent: progressReporter({ plain: o.plain === true }),
         log: (line) => process.stderr.write(`${line}\n`),
+        explainExamples: saliencyExamples,
       });
       const mean = Object.entries(result.test.mean).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ');
-      process.stdout.write(`test: ${mean}\nwrote ${result.outDir}/model.safetensors, model.json, metrics.json, log.jsonl, report.html\n`);
+      process.stdout.write(`test: ${mean}\nwrote ${result.outDir}/model.safetensors, model.json, metrics.json, test-predictions.tsv, log.jsonl, report.html\n`);
     });
 }

@@ -6,7 +6,8 @@
  * variants to /api/score-variant. Elements carry data-testid attributes for the browser tests.
  */
 import { createHash } from 'node:crypto';
-import { METHOD_NAMES, PAGE_STYLE } from '../../report/attribution-page.js';
+import { METHOD_NAMES } from '../../report/attribution-page.js';
+import { PAGE_STYLE } from '../../report/page.js';
 import { logoGlyphDefs } from '../../report/logo.js';
 import { escapeHtml } from '../../report/svg.js';
 

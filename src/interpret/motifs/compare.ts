@@ -17,7 +17,7 @@
  * against the 879 JASPAR motifs.
  */
 import { InputError } from '../../core/errors.js';
-import { writeFileAtomic } from '../../io/atomic-write.js';
+import type { MotifMatch } from '../../io/motif-matches.js';
 import type { Pwm } from './pwm.js';
 import { reverseComplementPwm } from './pwm.js';
 
@@ -25,22 +25,6 @@ export interface NamedMotif {
   id: string;
   name?: string;
   pwm: Pwm;
-}
-
-export interface MotifMatch {
-  query: string;
-  target: string;
-  targetName: string;
-  /** Query column i is aligned with column i + offset of the (strand-oriented) target. */
-  offset: number;
-  /** '+': the target as given; '-': its reverse complement. */
-  strand: '+' | '-';
-  /** Summed column Pearson correlation of the best alignment. */
-  score: number;
-  /** Columns overlapping in the best alignment. */
-  overlap: number;
-  pValue: number;
-  qValue: number;
 }
 
 export interface CompareOptions {
@@ -225,15 +209,5 @@ export function compareMotifs(queries: readonly NamedMotif[], database: readonly
   return queries.map((q) => compareMotif(q, db, options));
 }
 
-/** matches.tsv text: a header, then one row per match (numbers with 6 significant digits). */
-export function formatMatchesTsv(matches: readonly MotifMatch[]): string {
-  const header = ['query', 'target', 'target_name', 'offset', 'strand', 'overlap', 'score', 'p_value', 'q_value'];
-  const g = (x: number) => Number(x.toPrecision(6)).toString();
-  const lines = matches.map((m) => [m.query, m.target, m.targetName, m.offset, m.strand, m.overlap, g(m.score), g(m.pValue), g(m.qValue)].join('\t'));
-  return [header.join('\t'), ...lines].join('\n') + '\n';
-}
-
-/** Writes matches.tsv atomically. */
-export function writeMatchesTsv(path: string, matches: readonly MotifMatch[]): void {
-  writeFileAtomic(path, formatMatchesTsv(matches));
-}
+export { formatMatchesTsv, writeMatchesTsv } from '../../io/motif-matches.js';
+export type { MotifMatch };
