@@ -4,15 +4,22 @@
 
 namespace strand {
 
-static Napi::FunctionReference* errorClass = nullptr;
-
+// One error class per Node environment (the main thread and each worker thread load the addon
+// into their own environment): a reference must only be used, and released, by the thread that
+// made it, so it lives in the environment's instance data, freed when the environment ends.
 void SetErrorClass(Napi::Function ctor) {
-  if (errorClass == nullptr) errorClass = new Napi::FunctionReference();
+  Napi::Env env = ctor.Env();
+  auto* errorClass = env.GetInstanceData<Napi::FunctionReference>();
+  if (errorClass == nullptr) {
+    errorClass = new Napi::FunctionReference();
+    env.SetInstanceData(errorClass);
+  }
   *errorClass = Napi::Persistent(ctor);
 }
 
 Napi::Error MakeTorchError(Napi::Env env, const std::string& message, const std::string& op,
                            const std::vector<std::string>& argDescriptions) {
+  auto* errorClass = env.GetInstanceData<Napi::FunctionReference>();
   if (errorClass == nullptr || errorClass->IsEmpty()) return Napi::Error::New(env, message);
   Napi::Array args = Napi::Array::New(env, argDescriptions.size());
   for (size_t i = 0; i < argDescriptions.size(); i++) args.Set(i, argDescriptions[i]);

@@ -3,7 +3,7 @@
 #   scripts/setup.sh          libtorch, npm packages, native addon, TypeScript build
 #   scripts/setup.sh --peers  also the Python peers used by tests and benchmarks
 #                             (Debian python3-torch, python3-numpy, python3-sklearn, python3-pyfaidx,
-#                             bcftools and tabix)
+#                             bcftools and tabix) and Chromium for the browser tests (Debian chromium)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,6 +39,10 @@ if [ "${1:-}" = "--peers" ]; then
   # bcftools / tabix: the standard readers that check the VCFs score-variants writes
   if ! command -v bcftools >/dev/null 2>&1 || ! command -v tabix >/dev/null 2>&1; then
     apt_install bcftools tabix
+  fi
+  # Headless Chromium for the browser tests (the serve page, report.html); fonts so text renders.
+  if [ ! -x /usr/bin/chromium ]; then
+    apt_install chromium fonts-liberation
   fi
 fi
 

@@ -111,6 +111,31 @@ export async function readFastaRecords(path: string): Promise<{ ids: string[]; s
 }
 
 /**
+ * The records of FASTA text held in memory (e.g. pasted into a form): names (the header's first
+ * word) and sequences with line breaks and other white space removed. `source` names the text
+ * in errors. A sequence line before the first header, an empty or duplicate name is a FormatError.
+ */
+export function parseFastaText(text: string, source = '<FASTA text>'): { ids: string[]; sequences: string[] } {
+  const ids: string[] = [];
+  const parts: string[][] = [];
+  text.split(/\r?\n|\r/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '') return;
+    if (line.startsWith('>')) {
+      const name = line.slice(1).trim().split(/\s/, 1)[0]!;
+      if (name === '') throw new FormatError(source, i + 1, 'name', 'empty sequence name after ">"');
+      if (ids.includes(name)) throw new FormatError(source, i + 1, 'name', `duplicate sequence name '${name}'`);
+      ids.push(name);
+      parts.push([]);
+      return;
+    }
+    if (parts.length === 0) throw new FormatError(source, i + 1, undefined, "expected a '>' header line before sequence lines");
+    parts[parts.length - 1]!.push(line.replace(/\s+/g, ''));
+  });
+  return { ids, sequences: parts.map((p) => p.join('')) };
+}
+
+/**
  * Labelled sequences from a FASTA file and a label table (CSV/TSV with a header) whose
  * `idColumn` holds the FASTA record names. Every record needs a label row (a FormatError
  * names the first record without one); label rows without a record are ignored.

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FormatError } from '../../src/core/index.js';
-import { readFastaWithLabels } from '../../src/io/sequence-table.js';
+import { parseFastaText, readFastaWithLabels } from '../../src/io/sequence-table.js';
 import { tempDir } from '../data/genomic-fixtures.js';
 
 test('FASTA records joined with a label table by record name; missing labels are a FormatError', async () => {
@@ -26,4 +26,12 @@ test('FASTA records joined with a label table by record name; missing labels are
   } finally {
     tmp.remove();
   }
+});
+
+test('FASTA text: names are the first header word, lines joined, white space dropped; misplaced lines and bad names are FormatErrors', () => {
+  assert.deepEqual(parseFastaText('\n>a first record\nACGT\r\nac gt\n\n>b\nNNNN\n>c\n'), { ids: ['a', 'b', 'c'], sequences: ['ACGTacgt', 'NNNN', ''] });
+  assert.deepEqual(parseFastaText(''), { ids: [], sequences: [] });
+  assert.throws(() => parseFastaText('ACGT\n>a\nAC', 'pasted'), (e: unknown) => e instanceof FormatError && e.message === "pasted: line 1: expected a '>' header line before sequence lines");
+  assert.throws(() => parseFastaText('>a\nAC\n> \nGG'), /line 3: name: empty sequence name/);
+  assert.throws(() => parseFastaText('>a\nAC\n>a\nGG'), /line 3: name: duplicate sequence name 'a'/);
 });

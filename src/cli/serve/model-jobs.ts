@@ -1,0 +1,79 @@
+/**
+ * The model work of `strand serve`, run on the worker thread only (the addon's tensor table is
+ * not thread-safe): the saved model and the genome, and one method per job kind.
+ */
+import { basename } from 'node:path';
+import { setNumThreads } from '../../core/index.js';
+import { explainSequences } from '../../interpret/explain.js';
+import { predictSequences, sequenceModelLength } from '../../interpret/predict.js';
+import { scoreVariantAlleles } from '../../interpret/variant-effect.js';
+import { openGenome, type Genome } from '../../io/genome.js';
+import { loadModel, type SavedModel } from '../../models/saved-model.js';
+import { HttpError } from './http-error.js';
+import type { ExplainJob, ExplainResult, GenomeSummary, ModelWorkerData, ScoreVariantResult, VariantAlleles } from './protocol.js';
+
+export class ModelJobs {
+  private constructor(
+    readonly saved: SavedModel,
+    readonly genome: Genome | null,
+  ) {}
+
+  /** Loads the model (it must read DNA sequences) and opens the genome, if any. */
+  static async open(data: ModelWorkerData): Promise<ModelJobs> {
+    if (data.threads !== undefined) setNumThreads(data.threads);
+    const saved = loadModel(data.modelDir);
+    try {
+      sequenceModelLength(saved);
+      const genome = data.genomePath === undefined ? null : await openGenome(data.genomePath, { writeIndex: false });
+      return new ModelJobs(saved, genome);
+    } catch (err) {
+      saved.model.dispose();
+      throw err;
+    }
+  }
+
+  genomeSummary(): GenomeSummary | null {
+    return this.genome === null ? null : { name: basename(this.genome.path), chromosomes: this.genome.chromosomes().size };
+  }
+
+  /** Predictions of several jobs' sequences in one model call: one [N_i, outputs] array per job. */
+  predict(jobs: readonly (readonly string[])[]): Float32Array[] {
+    const { values, outputs } = predictSequences(this.saved, jobs.flat());
+    const T = outputs.length;
+    let start = 0;
+    return jobs.map((sequences) => {
+      const part = values.slice(start * T, (start + sequences.length) * T);
+      start += sequences.length;
+      return part;
+    });
+  }
+
+  explain(job: ExplainJob): ExplainResult {
+    const e = explainSequences(this.saved, job.sequences, { method: job.method, task: job.task, steps: job.steps, shuffles: job.shuffles });
+    return { kind: 'explain', attributions: e.attributions, predictions: e.predictions, sequences: e.sequences };
+  }
+
+  /** Effect scores of one variant; a variant that does not fit the genome is a 422. */
+  async scoreVariant(variant: VariantAlleles, bothStrands: boolean): Promise<ScoreVariantResult> {
+    const genome = this.genome;
+    if (genome === null) throw new HttpError(501, 'variant scoring needs a reference genome: start strand serve with --genome FILE');
+    const { chrom, pos, ref, alt } = variant;
+    const size = genome.chromosomes().get(chrom);
+    if (size === undefined) {
+      const names = [...genome.chromosomes().keys()];
+      const shown = names.slice(0, 8).join(', ') + (names.length > 8 ? `, ... (${names.length} in all)` : '');
+      throw new HttpError(422, `chromosome '${chrom}' is not in the genome ${basename(genome.path)}; its chromosomes are ${shown}`);
+    }
+    if (pos > size) throw new HttpError(422, `position ${pos} is outside ${chrom}, which has ${size} bases (positions are 1-based)`);
+    if (pos + ref.length - 1 > size) throw new HttpError(422, `REF '${ref}' at ${chrom}:${pos} runs past the end of ${chrom} (${size} bases)`);
+    const result = await scoreVariantAlleles(this.saved, genome, [{ chrom, start: pos - 1, ref, alt }], { bothStrands });
+    const effect = result.effects[0]!;
+    if (effect.problem !== undefined || effect.values === undefined) throw new HttpError(422, effect.problem?.message ?? `variant ${chrom}:${pos} could not be scored`);
+    return { kind: 'score-variant', outputs: result.outputs, scores: result.scores, values: Array.from(effect.values) };
+  }
+
+  async close(): Promise<void> {
+    this.saved.model.dispose();
+    await this.genome?.close();
+  }
+}

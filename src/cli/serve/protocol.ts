@@ -1,0 +1,85 @@
+/** Messages between the server (main thread, model-client.ts) and the model worker (model-worker.ts). */
+import type { ExplainMethod } from '../../interpret/explain.js';
+import type { ModelDescription } from '../../models/saved-model.js';
+
+export interface ModelWorkerData {
+  modelDir: string;
+  genomePath?: string;
+  /** libtorch threads (default: libtorch's own). */
+  threads?: number;
+}
+
+/** A variant as the user wrote it: `pos` is 1-based, as in VCF; REF and ALT upper case. */
+export interface VariantAlleles {
+  chrom: string;
+  pos: number;
+  ref: string;
+  alt: string;
+}
+
+export interface PredictJob {
+  kind: 'predict';
+  sequences: string[];
+}
+
+export interface ExplainJob {
+  kind: 'explain';
+  sequences: string[];
+  method: ExplainMethod;
+  task: string;
+  steps: number;
+  shuffles: number;
+}
+
+export interface ScoreVariantJob {
+  kind: 'score-variant';
+  variant: VariantAlleles;
+  /** Average each prediction over the window and its reverse complement. */
+  bothStrands: boolean;
+}
+
+export type Job = PredictJob | ExplainJob | ScoreVariantJob;
+
+/** [N, outputs] row-major predictions (probabilities for classification). */
+export interface PredictResult {
+  kind: 'predict';
+  values: Float32Array;
+}
+
+export interface ExplainResult {
+  kind: 'explain';
+  /** [N, L, 4] row-major attributions (A, C, G, T). */
+  attributions: Float32Array;
+  /** [N, outputs] predictions of the sequences as explained. */
+  predictions: Float32Array;
+  /** The sequences as explained (cropped / padded to the model's input length). */
+  sequences: string[];
+}
+
+export interface ScoreVariantResult {
+  kind: 'score-variant';
+  outputs: string[];
+  /** Score names, e.g. ref, alt, diff. */
+  scores: string[];
+  /** [outputs, scores] row-major. */
+  values: number[];
+}
+
+export type JobResult = PredictResult | ExplainResult | ScoreVariantResult;
+
+/** The result type of a job kind. */
+export type ResultOf<J extends Job> = Extract<JobResult, { kind: J['kind'] }>;
+
+export interface GenomeSummary {
+  /** File name (no folder). */
+  name: string;
+  chromosomes: number;
+}
+
+export type ToWorker = { type: 'job'; id: number; job: Job } | { type: 'stop' };
+
+export type FromWorker =
+  | { type: 'ready'; model: ModelDescription; genome: GenomeSummary | null }
+  | { type: 'failed'; message: string }
+  | { type: 'done'; id: number; result: JobResult }
+  | { type: 'error'; id: number; status: number; message: string };

@@ -1,0 +1,158 @@
+/**
+ * Validation of the JSON API's request bodies: which sequences (JSON list, one sequence, or
+ * FASTA text), their alphabet and count, explain options, and variants. Every problem is an
+ * HttpError (400 malformed, 413 too many) or a ConfigError naming the field (a 400).
+ */
+import { z } from 'zod';
+import { validateConfig } from '../../config/load.js';
+import type { ExplainMethod } from '../../interpret/explain.js';
+import { parseFastaText } from '../../io/sequence-table.js';
+import { HttpError } from './http-error.js';
+import type { VariantAlleles } from './protocol.js';
+
+export interface ServeLimits {
+  /** Largest request body in bytes (413 above). */
+  maxBodyBytes: number;
+  /** Most sequences in one predict request (413 above). */
+  maxSequences: number;
+  /** Most sequences in one explain request (413 above). */
+  maxExplainSequences: number;
+}
+
+export const DEFAULT_LIMITS: ServeLimits = { maxBodyBytes: 1024 * 1024, maxSequences: 64, maxExplainSequences: 16 };
+
+/** Named sequences, upper case, each only A, C, G, T and N. */
+export interface SequenceInputs {
+  ids: string[];
+  sequences: string[];
+}
+
+const EXPLAIN_METHOD_NAMES = ['saliency', 'ig', 'deeplift', 'ism'] as const satisfies readonly ExplainMethod[];
+
+const sequenceFields = {
+  sequences: z.array(z.strictObject({ id: z.string().min(1).max(200).optional(), sequence: z.string() })).optional(),
+  sequence: z.string().optional(),
+  fasta: z.string().optional(),
+};
+
+const predictSchema = z.strictObject(sequenceFields);
+
+const explainSchema = z.strictObject({
+  ...sequenceFields,
+  method: z.enum(EXPLAIN_METHOD_NAMES).default('saliency'),
+  task: z.string().optional(),
+  steps: z.int().min(1).max(200).default(50),
+  shuffles: z.int().min(1).max(50).default(10),
+});
+
+const variantSchema = z.strictObject({
+  variant: z.string().optional(),
+  chrom: z.string().min(1).optional(),
+  pos: z.int().min(1).optional(),
+  ref: z.string().optional(),
+  alt: z.string().optional(),
+  bothStrands: z.boolean().default(false),
+});
+
+const DNA = /[^ACGTN]/i;
+
+/** Throws a 400 naming the first character of `sequence` that is not A, C, G, T or N (any case). */
+export function checkAlphabet(sequence: string, what: string): void {
+  const bad = DNA.exec(sequence);
+  if (bad === null) return;
+  const ch = bad[0];
+  const shown = /^[\x21-\x7e]$/.test(ch) ? `'${ch}'` : JSON.stringify(ch);
+  throw new HttpError(400, `${what}: invalid character ${shown} at position ${bad.index + 1}; only A, C, G, T and N are allowed`);
+}
+
+function tooMany(count: number, max: number): HttpError {
+  return new HttpError(413, `too many sequences: ${count} in one request, the limit is ${max}; send them in several requests`);
+}
+
+/** Sequences of FASTA text (any line starts with '>'), or of one bare sequence (line breaks and spaces dropped). */
+function sequencesOfText(text: string): { ids: string[]; sequences: string[] } {
+  if (/^\s*>/m.test(text)) return parseFastaText(text, 'fasta');
+  return { ids: ['sequence1'], sequences: [text.replace(/\s+/g, '')] };
+}
+
+function readSequences(body: z.infer<typeof predictSchema>, max: number): SequenceInputs {
+  const given = [body.sequences, body.sequence, body.fasta].filter((v) => v !== undefined).length;
+  if (given !== 1) throw new HttpError(400, "give exactly one of 'sequences' (a list of {id, sequence}), 'sequence' or 'fasta'");
+  const raw =
+    body.sequences !== undefined
+      ? { ids: body.sequences.map((s, i) => s.id ?? `seq${i + 1}`), sequences: body.sequences.map((s) => s.sequence) }
+      : body.sequence !== undefined
+        ? { ids: ['seq1'], sequences: [body.sequence] }
+        : sequencesOfText(body.fasta!);
+  if (raw.sequences.length === 0) throw new HttpError(400, 'no sequences given');
+  if (raw.sequences.length > max) throw tooMany(raw.sequences.length, max);
+  raw.sequences.forEach((s, i) => {
+    const what = `sequence '${raw.ids[i]}'`;
+    if (s.length === 0) throw new HttpError(400, `${what} is empty`);
+    checkAlphabet(s, what);
+  });
+  return { ids: raw.ids, sequences: raw.sequences.map((s) => s.toUpperCase()) };
+}
+
+/** A JSON list longer than the limit is a 413 before anything else is checked. */
+function checkListLength(body: unknown, max: number): void {
+  if (typeof body === 'object' && body !== null && 'sequences' in body && Array.isArray(body.sequences) && body.sequences.length > max) {
+    throw tooMany(body.sequences.length, max);
+  }
+}
+
+export function readPredictRequest(body: unknown, limits: ServeLimits): SequenceInputs {
+  checkListLength(body, limits.maxSequences);
+  return readSequences(validateConfig(predictSchema, body), limits.maxSequences);
+}
+
+export interface ExplainRequest extends SequenceInputs {
+  method: ExplainMethod;
+  /** The output to explain; undefined: the model's first. */
+  task: string | undefined;
+  steps: number;
+  shuffles: number;
+}
+
+export function readExplainRequest(body: unknown, limits: ServeLimits, outputs: readonly string[]): ExplainRequest {
+  checkListLength(body, limits.maxExplainSequences);
+  const parsed = validateConfig(explainSchema, body);
+  if (parsed.task !== undefined && !outputs.includes(parsed.task)) {
+    throw new HttpError(400, `unknown task '${parsed.task}'; the model's outputs are ${outputs.join(', ')}`);
+  }
+  const { method, task, steps, shuffles } = parsed;
+  return { ...readSequences(parsed, limits.maxExplainSequences), method, task, steps, shuffles };
+}
+
+const VARIANT_TEXT = /^(\S+):([\d,]+)[\s:]+([A-Za-z]+)\s*[>/:]\s*([A-Za-z]+)$/;
+
+/** `chrom:pos ref>alt` (1-based pos, as in VCF; also `chrom:pos:ref:alt`, `chrom:1,234 A/G`). */
+export function parseVariantText(text: string): VariantAlleles {
+  const m = VARIANT_TEXT.exec(text.trim());
+  if (m === null) throw new HttpError(400, `expected a variant as 'chrom:pos ref>alt' with a 1-based position, e.g. 'chr1:12345 A>G', got ${JSON.stringify(text.slice(0, 80))}`);
+  const pos = Number(m[2]!.replace(/,/g, ''));
+  if (!Number.isSafeInteger(pos) || pos < 1) throw new HttpError(400, `expected a position >= 1 (1-based), got ${m[2]}`);
+  return checkAlleles({ chrom: m[1]!, pos, ref: m[3]!, alt: m[4]! });
+}
+
+function checkAlleles(v: VariantAlleles): VariantAlleles {
+  for (const [name, allele] of [['REF', v.ref], ['ALT', v.alt]] as const) {
+    if (allele.length === 0) throw new HttpError(400, `${name} is empty; write the bases, e.g. 'chr1:12345 A>G' (VCF style, with the anchor base for indels)`);
+    checkAlphabet(allele, name);
+  }
+  const ref = v.ref.toUpperCase();
+  const alt = v.alt.toUpperCase();
+  if (ref === alt) throw new HttpError(400, `ALT equals REF (${ref}): nothing changes`);
+  return { chrom: v.chrom, pos: v.pos, ref, alt };
+}
+
+export function readVariantRequest(body: unknown): { variant: VariantAlleles; bothStrands: boolean } {
+  const parsed = validateConfig(variantSchema, body);
+  const fields = [parsed.chrom, parsed.pos, parsed.ref, parsed.alt];
+  if (parsed.variant !== undefined) {
+    if (fields.some((f) => f !== undefined)) throw new HttpError(400, "give either 'variant' ('chrom:pos ref>alt') or 'chrom', 'pos', 'ref' and 'alt', not both");
+    return { variant: parseVariantText(parsed.variant), bothStrands: parsed.bothStrands };
+  }
+  if (fields.some((f) => f === undefined)) throw new HttpError(400, "give 'variant' ('chrom:pos ref>alt') or all of 'chrom', 'pos' (1-based), 'ref' and 'alt'");
+  return { variant: checkAlleles({ chrom: parsed.chrom!, pos: parsed.pos!, ref: parsed.ref!, alt: parsed.alt! }), bothStrands: parsed.bothStrands };
+}

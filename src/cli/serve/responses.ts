@@ -1,0 +1,93 @@
+/** The JSON bodies of the API's answers, built from the worker's plain results. */
+import { attributionLogo } from '../../report/logo.js';
+import type { ModelServerInfo } from './model-client.js';
+import type { ExplainResult, ScoreVariantResult, VariantAlleles } from './protocol.js';
+import type { ExplainRequest, SequenceInputs, ServeLimits } from './requests.js';
+
+/** What a prediction value is, by task kind. */
+function valueMeaning(taskKind: string): string {
+  if (taskKind === 'binary') return 'probability (sigmoid of the output)';
+  if (taskKind === 'multiclass') return 'class probability (softmax over the outputs)';
+  return 'model output';
+}
+
+export function modelBody(info: ModelServerInfo, limits: ServeLimits) {
+  const { model, genome } = info;
+  return {
+    architecture: model.architecture,
+    input: model.input,
+    task: model.task,
+    values: valueMeaning(model.task.kind),
+    metrics: model.metrics ?? null,
+    versions: model.versions,
+    created: model.created,
+    genome,
+    variantScoring: genome !== null,
+    explainMethods: ['saliency', 'ig', 'deeplift', 'ism'],
+    limits,
+  };
+}
+
+/** How a sequence of `given` bases was fitted to the model's `length`, or undefined when it fits. */
+export function lengthNote(given: number, length: number): string | undefined {
+  if (given > length) return `centre-cropped from ${given} bp to the model's input length of ${length} bp`;
+  if (given < length) return `padded with N from ${given} bp to the model's input length of ${length} bp`;
+  return undefined;
+}
+
+function sequenceFacts(inputs: SequenceInputs, i: number, length: number) {
+  const note = lengthNote(inputs.sequences[i]!.length, length);
+  return { id: inputs.ids[i]!, length: inputs.sequences[i]!.length, ...(note === undefined ? {} : { lengthNote: note }) };
+}
+
+function rowValues(outputs: readonly string[], values: Float32Array, row: number): Record<string, number> {
+  const T = outputs.length;
+  return Object.fromEntries(outputs.map((name, t) => [name, values[row * T + t]!]));
+}
+
+export function predictBody(info: ModelServerInfo, inputs: SequenceInputs, values: Float32Array) {
+  const { outputs } = info.model.task;
+  const length = info.model.input.length!;
+  return {
+    outputs,
+    inputLength: length,
+    values: valueMeaning(info.model.task.kind),
+    predictions: inputs.ids.map((_, i) => ({ ...sequenceFacts(inputs, i, length), values: rowValues(outputs, values, i) })),
+  };
+}
+
+export function explainBody(info: ModelServerInfo, request: ExplainRequest, task: string, result: ExplainResult) {
+  const { outputs } = info.model.task;
+  const L = info.model.input.length!;
+  return {
+    method: request.method,
+    task,
+    outputs,
+    inputLength: L,
+    explanations: request.ids.map((id, i) => {
+      const attributions = Array.from({ length: L }, (_, p) => Array.from(result.attributions.subarray((i * L + p) * 4, (i * L + p) * 4 + 4)));
+      return {
+        ...sequenceFacts(request, i, L),
+        sequence: result.sequences[i]!,
+        predictions: rowValues(outputs, result.predictions, i),
+        attributions,
+        logoSvg: attributionLogo(attributions, { widthPerPosition: 10, height: 80, tickEvery: 10, title: `${id}: ${task}` }),
+      };
+    }),
+  };
+}
+
+export function variantBody(variant: VariantAlleles, bothStrands: boolean, result: ScoreVariantResult) {
+  const S = result.scores.length;
+  return {
+    variant: { ...variant, text: `${variant.chrom}:${variant.pos} ${variant.ref}>${variant.alt}` },
+    bothStrands,
+    outputs: result.outputs,
+    scores: result.scores,
+    effects: result.outputs.map((output, t) => ({
+      output,
+      // NaN (e.g. log2fc of a negative output) becomes null in JSON.
+      values: Object.fromEntries(result.scores.map((score, k) => [score, result.values[t * S + k]!])),
+    })),
+  };
+}
