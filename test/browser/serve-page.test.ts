@@ -130,8 +130,10 @@ test('a FASTA file chosen in the form fills the text box', { skip }, async () =>
   const file = join(tmp.dir, 'upload.fa');
   writeFileSync(file, fasta);
   await page.getByTestId('fasta-file').setInputFiles(file);
-  await page.waitForFunction("document.getElementById('sequence-input').value.startsWith('>site')");
-  assert.equal(await page.getByTestId('sequence-input').inputValue(), fasta);
+  // polled through the locator: waitForFunction evaluates in the page, which its CSP forbids
+  const box = page.getByTestId('sequence-input');
+  for (let tries = 0; tries < 100 && !(await box.inputValue()).startsWith('>site'); tries++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await box.inputValue(), fasta);
 });
 
 test('the page made no request but to its server and raised no script error', { skip }, () => {
