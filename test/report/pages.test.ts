@@ -148,7 +148,7 @@ test('motif page: logo beside its best match (aligned by offset and strand), mat
   assert.ok(html.includes('1 with a match at q &lt; 0.05'));
 });
 
-test('pages write to /tmp (visual check skipped: no chromium)', (t) => {
+test('pages write to /tmp/strand-logo to look at (drawn in Chromium by test/browser/logo-pages)', () => {
   mkdirSync('/tmp/strand-logo', { recursive: true });
   const seq = randomSequence(320, 11);
   writeAttributionPage('/tmp/strand-logo/attributions.html', {
@@ -164,5 +164,4 @@ test('pages write to /tmp (visual check skipped: no chromium)', (t) => {
   assert.match(motifsHtml, /<td>1<\/td><td>4<\/td><td>3\.512<\/td>/);
   assertSafePage(readFileSync('/tmp/strand-logo/motifs.html', 'utf8'), false);
   assertSafePage(readFileSync('/tmp/strand-logo/attributions.html', 'utf8'), false);
-  t.skip('visual check needs chromium, which is not installed');
 });
