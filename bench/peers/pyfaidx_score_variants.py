@@ -13,7 +13,8 @@ import time
 import numpy as np
 import pyfaidx
 import torch
-from torch import nn
+
+from torch_models import basset  # the same Basset as the model-step benchmark (600 bp, 164 outputs)
 
 LUT = np.full(256, 4, dtype=np.int64)
 for i, b in enumerate(b"ACGT"):
@@ -36,18 +37,6 @@ def read_safetensors(path):
     return tensors
 
 
-def basset(tasks):
-    return nn.Sequential(
-        nn.Conv1d(4, 300, 19), nn.BatchNorm1d(300), nn.ReLU(), nn.MaxPool1d(3),
-        nn.Conv1d(300, 200, 11), nn.BatchNorm1d(200), nn.ReLU(), nn.MaxPool1d(4),
-        nn.Conv1d(200, 200, 7), nn.BatchNorm1d(200), nn.ReLU(), nn.MaxPool1d(4),
-        nn.Flatten(),
-        nn.Linear(2000, 1000), nn.BatchNorm1d(1000), nn.ReLU(), nn.Dropout(0.3),
-        nn.Linear(1000, 1000), nn.BatchNorm1d(1000), nn.ReLU(), nn.Dropout(0.3),
-        nn.Linear(1000, tasks),
-    )
-
-
 def one_hot(windows, length):
     codes = LUT[np.frombuffer("".join(windows).encode("ascii"), dtype=np.uint8)].reshape(len(windows), length)
     x = np.zeros((len(windows), 5, length), dtype=np.float32)
@@ -63,7 +52,8 @@ def main():
     torch.set_num_threads(threads)
     description = json.load(open(f"{model_dir}/model.json"))
     length, tasks = description["input"]["length"], description["task"]["outputs"]
-    net = basset(len(tasks))
+    net, net_length, net_outputs = basset()
+    assert (net_length, net_outputs) == (length, len(tasks)), "bench/score-variants.ts saves a 600 bp, 164-output Basset"
     state = {k[len("body."):]: v for k, v in read_safetensors(f"{model_dir}/model.safetensors").items()}
     net.load_state_dict(state)
     net.eval()
