@@ -28,30 +28,22 @@ import {
   MaxPool1d,
   Module,
   ReLU,
-  Sequential,
   Sigmoid,
   Softplus,
   Tanh,
 } from '../nn/index.js';
 import { makeBaselines } from './baselines.js';
+import { modelLayers, type LayerChain } from './layer-chain.js';
 import { checkOneHot, checkPositiveInt, selectTarget, withInputGradOnly, type ForwardModel, type Target } from './target.js';
 
 const EPS = 1e-6;
 
-/** The layers of a model DeepLIFT can walk: a Sequential, or a model whose `body` is one (Basset). */
-/** A model whose forward is a chain of layers it can list (e.g. DeepBind with max pooling). */
-export interface LayerChain {
-  layerChain(): Module[];
-}
-
+/** The layers of a model DeepLIFT can walk, or an InputError naming what it supports. */
 function layersOf(module: Module): Module[] {
-  if (module instanceof Sequential) return [...module].flatMap((m) => (m instanceof Sequential ? layersOf(m) : [m]));
   const chain = (module as Partial<LayerChain>).layerChain;
-  if (typeof chain === 'function') return chain.call(module).flatMap((m) => (m instanceof Sequential ? layersOf(m) : [m]));
-  for (const key of ['body', 'layers']) {
-    const inner = (module as unknown as Record<string, unknown>)[key];
-    if (inner instanceof Sequential) return layersOf(inner);
-  }
+  if (typeof chain === 'function') chain.call(module); // throws its own reason when this configuration has no chain
+  const layers = modelLayers(module);
+  if (layers !== null) return layers;
   throw new InputError(
     `DeepLIFT supports Sequential models, models with a Sequential 'body' or 'layers', and models listing their layer chain; got ${module.constructor.name}`,
   );

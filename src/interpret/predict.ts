@@ -2,7 +2,6 @@
 import { inferenceMode, InputError, tensor, tidy, type Tensor } from '../core/index.js';
 import { fitLength } from '../data/labelled-sequences.js';
 import { writeOneHot } from '../genomics/one-hot.js';
-import { reverseComplementOneHot } from '../genomics/reverse-complement.js';
 import type { SavedModel } from '../models/saved-model.js';
 
 export interface Predictions {
@@ -19,24 +18,6 @@ export function sequenceModelLength(saved: SavedModel): number {
     throw new InputError(`this model takes ${input.kind} input, not DNA sequences`);
   }
   return input.length;
-}
-
-/**
- * The model's raw outputs (logits for classification) for `count` one-hot windows.
- * @param oneHot [count, 4, L] float32, channel-major (as `oneHotBytes` / `writeOneHot` write it).
- * @param reverseComplement run the reverse-complemented windows instead.
- * @returns [count, outputs] float32 row-major.
- */
-export function modelOutputs(saved: SavedModel, oneHot: Float32Array, count: number, { reverseComplement = false } = {}): Float32Array {
-  const length = sequenceModelLength(saved);
-  const model = saved.model as unknown as { forward(x: Tensor): Tensor };
-  saved.model.eval();
-  return tidy(() =>
-    inferenceMode(() => {
-      const x = tensor(oneHot.subarray(0, count * 4 * length), [count, 4, length]);
-      return model.forward(reverseComplement ? reverseComplementOneHot(x) : x).contiguous().data<Float32Array>();
-    }),
-  );
 }
 
 /**

@@ -16,12 +16,12 @@
  *                  is the difference of the raw outputs)
  */
 import { InputError } from '../core/index.js';
-import { oneHotBytes } from '../genomics/encode-bytes.js';
 import { assembleAltWindow, checkReference, isWindowPlan, planVariantWindows } from '../genomics/variant-windows.js';
 import type { VariantAllele, VariantProblem, VariantWindowPlan } from '../genomics/variant-windows.js';
 import { isSyncGenome, type Genome } from '../io/genome.js';
 import type { SavedModel } from '../models/saved-model.js';
-import { modelOutputs, sequenceModelLength } from './predict.js';
+import { sequenceModelLength } from './predict.js';
+import { variantWindowOutputs, type VariantWindowBatch } from './variant-forward.js';
 
 export type EffectScore = 'ref' | 'alt' | 'diff' | 'abs_diff' | 'log2fc' | 'logit_diff';
 export const EFFECT_SCORES: readonly EffectScore[] = ['ref', 'alt', 'diff', 'abs_diff', 'log2fc', 'logit_diff'];
@@ -108,8 +108,8 @@ export async function scoreVariantAlleles(
   for (let first = 0; first < alleles.length; first += batchSize) {
     const batch = alleles.slice(first, first + batchSize);
     const windows = await readWindows(genome, sizes, batch, length);
-    // One forward over the REF rows then the ALT rows.
-    const out = predictions(saved, windows.bytes, windows.refCount + windows.scorable.length, length, task, options.bothStrands === true);
+    const alts = windows.scorable.map((i) => ({ refRow: windows.refRow[i]!, refLength: batch[i]!.ref.length, altLength: batch[i]!.alt.length }));
+    const out = predictions(saved, { bytes: windows.bytes, refCount: windows.refCount, alts }, length, task, options.bothStrands === true);
     const T = saved.description.task.outputs.length;
     const altOffset = windows.refCount * T;
     let next = 0;
@@ -212,15 +212,14 @@ async function readWindows(genome: Genome, sizes: ReadonlyMap<string, number>, b
   return { problems, refRow, refCount, scorable, bytes };
 }
 
-/** [count, outputs] predictions in float64: probabilities or values, optionally strand-averaged. */
-function predictions(saved: SavedModel, bytes: Uint8Array, count: number, length: number, task: ScoredTask, bothStrands: boolean): Float64Array {
+/** [refs + alts, outputs] predictions in float64: probabilities or values, optionally strand-averaged. */
+function predictions(saved: SavedModel, batch: VariantWindowBatch, length: number, task: ScoredTask, bothStrands: boolean): Float64Array {
   const T = saved.description.task.outputs.length;
+  const count = batch.refCount + batch.alts.length;
   if (count === 0) return new Float64Array(0);
-  const x = new Float32Array(count * 4 * length);
-  oneHotBytes(bytes.subarray(0, count * length), length, x);
-  const forward = toPredictions(modelOutputs(saved, x, count), count, T, task);
+  const forward = toPredictions(variantWindowOutputs(saved, batch, length), count, T, task);
   if (!bothStrands) return forward;
-  const reverse = toPredictions(modelOutputs(saved, x, count, { reverseComplement: true }), count, T, task);
+  const reverse = toPredictions(variantWindowOutputs(saved, batch, length, { reverseComplement: true }), count, T, task);
   return forward.map((v, i) => (v + reverse[i]!) / 2);
 }
 

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { openGenome, type Genome } from '../../src/io/genome.js';
 import { scoreVariantAlleles } from '../../src/interpret/variant-effect.js';
-import { writeGenome } from '../data/genomic-fixtures.js';
+import { manualSeed } from '../../src/core/index.js';
+import { Random } from '../../src/data/random.js';
+import { reverseComplement } from '../../src/genomics/reverse-complement.js';
+import { predictSequences } from '../../src/interpret/predict.js';
+import { usesPatchedForward } from '../../src/interpret/variant-forward.js';
+import { createModel } from '../../src/models/registry.js';
+import { describeModel } from '../../src/models/saved-model.js';
+import { randomDna, writeGenome } from '../data/genomic-fixtures.js';
 import { countingModel } from '../helpers/counting-model.js';
 
 //                              0123456789abcd
@@ -95,4 +102,49 @@ test('outputs: a chosen subset in the chosen order; an unknown name is an error 
   assert.deepEqual(Array.from(picked.effects[0]!.values!), Array.from(all.effects[0]!.values!).reverse());
   await assert.rejects(scoreVariantAlleles(saved, genome, allele, { outputs: ['CTCF'] }), /unknown output 'CTCF'; this model's outputs are A, G/);
   saved.model.dispose();
+});
+
+test('a Basset model (patched ALT windows for SNVs / MNVs): scores equal predictions of the windows written out, both strands', async () => {
+  manualSeed(11);
+  const random = new Random(5);
+  const chrom = randomDna(random, 3000);
+  const fixture2 = writeGenome([['c', chrom]]);
+  const g = await openGenome(fixture2.path);
+  const L = 200;
+  const model = createModel('basset', { length: L, tasks: 3, convolutions: [[12, 9], [10, 5], [8, 3]] });
+  const saved = { model, description: describeModel({ architecture: { name: 'basset', options: {} }, input: { kind: 'sequence', length: L }, task: { kind: 'binary', outputs: ['t0', 't1', 't2'] } }) };
+  const alleles = [
+    { start: 500, ref: chrom[500]!, alt: chrom[500] === 'A' ? 'C' : 'A' },
+    { start: 500, ref: chrom[500]!, alt: chrom[500] === 'G' ? 'T' : 'G' }, // second ALT at the same site
+    { start: 900, ref: chrom.slice(900, 903), alt: 'TTA' }, // MNV
+    { start: 1200, ref: chrom.slice(1200, 1204), alt: chrom[1200]! }, // deletion
+    { start: 1500, ref: chrom[1500]!, alt: `${chrom[1500]!}GGC` }, // insertion
+    { start: 2000, ref: chrom.slice(2000, 2002), alt: 'CA' },
+  ].map((a) => ({ chrom: 'c', ...a }));
+  const windows = alleles.map(({ start, ref, alt }) => {
+    const r0 = start - Math.ceil((L - ref.length) / 2);
+    const left = Math.ceil((L - alt.length) / 2);
+    return { ref: chrom.slice(r0, r0 + L), alt: chrom.slice(start - left, start) + alt + chrom.slice(start + ref.length, start + ref.length + L - alt.length - left) };
+  });
+  for (const bothStrands of [false, true]) {
+    const { effects } = await scoreVariantAlleles(saved, g, alleles, { scores: ['ref', 'alt'], bothStrands, batchSize: 4 });
+    const predict = (seqs: string[]) => {
+      const forward = predictSequences(saved, seqs).values;
+      if (!bothStrands) return forward;
+      const reverse = predictSequences(saved, seqs.map(reverseComplement)).values;
+      return forward.map((v, i) => (v + reverse[i]!) / 2);
+    };
+    const refs = predict(windows.map((w) => w.ref));
+    const alts = predict(windows.map((w) => w.alt));
+    effects.forEach((e, i) => {
+      for (let t = 0; t < 3; t++) {
+        assert.ok(Math.abs(e.values![t * 2]! - refs[i * 3 + t]!) < 1e-5, `allele ${i} task ${t} ref`);
+        assert.ok(Math.abs(e.values![t * 2 + 1]! - alts[i * 3 + t]!) < 1e-5, `allele ${i} task ${t} alt (both strands: ${bothStrands})`);
+      }
+    });
+  }
+  assert.ok(usesPatchedForward(model), 'SNV / MNV ALT windows went through the patched forward');
+  await g.close();
+  model.dispose();
+  fixture2.remove();
 });

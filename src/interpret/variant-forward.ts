@@ -1,0 +1,95 @@
+/**
+ * Raw model outputs of a batch of variant windows: the REF windows, then the ALT windows.
+ * ALT windows of equal-length alleles (SNVs, MNVs) differ from their REF window in the allele's
+ * columns only, so for models whose layer chain starts with local layers they go through
+ * `patchedForward`; the rest (indels, other models) through a plain forward. The first
+ * patched batch of each model is checked against the plain forward, and a model whose chain
+ * does not reproduce its forward is scored the plain way from then on.
+ */
+import { inferenceMode, tensor, tidy, type Tensor } from '../core/index.js';
+import { oneHotBytes } from '../genomics/encode-bytes.js';
+import type { Module } from '../nn/index.js';
+import type { SavedModel } from '../models/saved-model.js';
+import { patchableLayers, patchedForward, type PatchGroup } from './patched-forward.js';
+
+export interface VariantWindowBatch {
+  /** REF windows (rows 0 .. refCount - 1), then one ALT window per entry of `alts`, `length` bytes each. */
+  bytes: Uint8Array;
+  refCount: number;
+  alts: readonly { refRow: number; refLength: number; altLength: number }[];
+}
+
+/** Per model: its patchable layers, or null once the plain forward must be used. */
+const chains = new WeakMap<Module, { layers: Module[] | null; checked: boolean }>();
+
+function chainOf(model: Module): { layers: Module[] | null; checked: boolean } {
+  let entry = chains.get(model);
+  if (entry === undefined) {
+    entry = { layers: patchableLayers(model), checked: false };
+    chains.set(model, entry);
+  }
+  return entry;
+}
+
+/**
+ * [refCount + alts, outputs] raw outputs (float32, row-major).
+ * @param reverseComplement score the reverse-complemented windows.
+ */
+export function variantWindowOutputs(saved: SavedModel, batch: VariantWindowBatch, length: number, { reverseComplement = false } = {}): Float32Array {
+  const model = saved.model;
+  model.eval();
+  const forward = (x: Tensor): Tensor => (model as unknown as { forward(x: Tensor): Tensor }).forward(x);
+  const rows = batch.refCount + batch.alts.length;
+  const x = new Float32Array(rows * 4 * length);
+  oneHotBytes(batch.bytes.subarray(0, rows * length), length, x);
+  const chain = chainOf(model);
+  return tidy(() =>
+    inferenceMode(() => {
+      let all = tensor(x, [rows, 4, length]);
+      if (reverseComplement) all = all.flip([1, 2]);
+      const T = saved.description.task.outputs.length;
+      const out = new Float32Array(rows * T);
+      const patched = chain.layers === null ? [] : batch.alts.map((a, i) => (a.refLength === a.altLength ? i : -1)).filter((i) => i >= 0);
+      if (patched.length === 0 || batch.refCount === 0) {
+        out.set(forward(all).contiguous().data<Float32Array>());
+        return out;
+      }
+      // groups of ALT windows changed in the same columns: alleles of one length
+      const byLength = new Map<number, number[]>();
+      for (const i of patched) byLength.set(batch.alts[i]!.refLength, [...(byLength.get(batch.alts[i]!.refLength) ?? []), i]);
+      const groups: (PatchGroup & { alts: number[] })[] = [...byLength].map(([n, alts]) => {
+        const begin = Math.ceil((length - n) / 2);
+        const [start, end] = reverseComplement ? [length - begin - n, length - begin] : [begin, begin + n];
+        const windows = all.indexSelect(0, tensor(Int32Array.from(alts, (i) => batch.refCount + i), [alts.length], 'int64'));
+        return { alts, start, end, columns: windows.narrow(2, start, end - start), rows: tensor(Int32Array.from(alts, (i) => batch.alts[i]!.refRow), [alts.length], 'int64') };
+      });
+      const reference = all.narrow(0, 0, batch.refCount);
+      const result = patchedForward(chain.layers!, reference, groups);
+      out.set(result.reference.contiguous().data<Float32Array>());
+      groups.forEach((g, k) => {
+        const values = result.groups[k]!.contiguous().data<Float32Array>();
+        g.alts.forEach((i, r) => out.set(values.subarray(r * T, (r + 1) * T), (batch.refCount + i) * T));
+      });
+      const plain = batch.alts.map((_, i) => i).filter((i) => !patched.includes(i));
+      if (plain.length > 0) {
+        const values = forward(all.indexSelect(0, tensor(Int32Array.from(plain, (i) => batch.refCount + i), [plain.length], 'int64'))).contiguous().data<Float32Array>();
+        plain.forEach((i, r) => out.set(values.subarray(r * T, (r + 1) * T), (batch.refCount + i) * T));
+      }
+      if (!chain.checked) {
+        chain.checked = true;
+        const expected = forward(all).contiguous().data<Float32Array>();
+        const scale = Math.max(1, ...Array.from(expected, Math.abs));
+        if (expected.some((v, i) => !(Math.abs(v - out[i]!) <= 1e-4 * scale))) {
+          chain.layers = null; // the chain does not reproduce this model's forward: plain from now on
+          out.set(expected);
+        }
+      }
+      return out;
+    }),
+  );
+}
+
+/** Whether ALT windows of equal-length alleles go through the patched forward for this model (after its first batch: checked). */
+export function usesPatchedForward(model: Module): boolean {
+  return chainOf(model).layers !== null;
+}
