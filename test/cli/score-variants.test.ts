@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -227,4 +227,24 @@ test('real model on real variants: the DeepBind USF1 model ranks variants that m
   const background = rows.filter(changesEbox).length / rows.length;
   assert.ok(background < 0.02, `background ${background}`);
   assert.ok(top >= 10, `${top} of the 50 largest effects change an E-box (background ${(100 * background).toFixed(2)}%)`);
+});
+
+test('SIGTERM mid-run: exit 143, no output and no temporary file left', async () => {
+  const sequence = gunzipSync(readFileSync(join(chr20, 'z.fa.gz'))).toString('latin1').split('\n').filter((l) => !l.startsWith('>')).join('');
+  const lines = [...HEADER.slice(0, 1), HEADER[2]!];
+  for (let i = 0; i < 100_000; i++) {
+    const p = 1000 + i * 9;
+    lines.push(`z\t${p + 1}\t.\t${sequence[p]}\t${sequence[p] === 'A' ? 'C' : 'A'}\t.\tPASS\t.`);
+  }
+  const sub = mkdtempSync(join(dir, 'sigterm-'));
+  writeFileSync(join(sub, 'many.vcf'), `${lines.join('\n')}\n`);
+  const child = spawn(process.execPath, [cli, 'score-variants', '--model', join(dir, 'counts200'), '--vcf', join(sub, 'many.vcf'), '--genome', join(chr20, 'z.fa.gz'), '--out', join(sub, 'many.tsv'), '--vcf-out', join(sub, 'many.out.vcf')]);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  child.kill('SIGTERM');
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  assert.equal(code, 143, stderr);
+  assert.match(stderr, /strand: interrupted \(SIGTERM\); no output written/);
+  assert.deepEqual(readdirSync(sub), ['many.vcf']);
 });

@@ -136,6 +136,14 @@ genome on both sides, so both windows have the model's length. Alleles are used 
       const saved = loadModel(o.model);
       const genome = await openGenome(o.genome);
       const writers: AtomicFileWriter[] = [];
+      // Interrupted: remove the partial outputs, then exit as the signal would.
+      const onSignal = (signal: NodeJS.Signals): void => {
+        for (const w of writers) w.abort();
+        process.stderr.write(`strand: interrupted (${signal}); no output written\n`);
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       try {
         const scoring = await scoreVcf(saved, genome, o.vcf, {
           batchSize: o.batchSize,
@@ -216,6 +224,8 @@ genome on both sides, so both windows have the model's length. Alleles are used 
             `wrote ${o.out}${o.vcfOut ? `, ${o.vcfOut}` : ''}${reportPath ? `, ${reportPath}` : ''}${tally.skipped > 0 ? `; ${tally.skipped} skipped alleles in ${skippedFile}` : ''}\n`,
         );
       } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
         for (const w of writers) w.abort();
         await genome.close();
         saved.model.dispose();
