@@ -9,7 +9,7 @@
  * the chain runs on whole windows. The result equals a plain forward of the ALT windows up to
  * floating-point rounding (the idea behind fast in-silico mutagenesis, e.g. Yuzu).
  */
-import { tidy, type Tensor } from '../core/index.js';
+import { tensor, tidy, type Tensor } from '../core/index.js';
 import * as ops from '../ops/index.js';
 import {
   BatchNorm1d, ConstantPad1d, Conv1d, Dropout, ELU, Exp, GELU, LeakyReLU, MaxPool1d, ReLU, Sigmoid, SiLU, Softplus, Tanh, type Module,
@@ -62,15 +62,18 @@ export function patchableLayers(model: Module): Module[] | null {
   return null;
 }
 
-/** ALT windows equal to reference rows except in columns [start, end). */
+/** Windows equal to reference rows except in `width` columns from a per-row start. */
 export interface PatchGroup {
-  /** Reference row of each ALT window: [P] int64. */
+  /** Reference row of each window: [P] int64. */
   rows: Tensor;
-  start: number;
-  end: number;
-  /** The ALT windows' columns [start, end): [P, C, end - start]. */
+  /** First changed column of each window. */
+  starts: Int32Array;
+  width: number;
+  /** Each window's columns [start, start + width): [P, C, width]. */
   columns: Tensor;
 }
+
+type Patch = PatchGroup;
 
 /**
  * Outputs of `layers` for the reference windows and for each group of patched windows.
@@ -79,62 +82,86 @@ export interface PatchGroup {
  */
 export function patchedForward(layers: readonly Module[], reference: Tensor, groups: readonly PatchGroup[]): { reference: Tensor; groups: Tensor[] } {
   return tidy(() => {
+    const run = (layer: Module, x: Tensor): Tensor => (layer as unknown as { forward(x: Tensor): Tensor }).forward(x);
     let ref = reference;
-    let patches = groups.map((g) => ({ rows: g.rows, start: g.start, end: g.end, columns: g.columns }));
+    let patches: Patch[] = [...groups];
     let full: Tensor[] | null = null;
     for (const layer of layers) {
       const role = full === null ? roleOf(layer) : ({ kind: 'global' } as const);
       if (role.kind === 'global') {
         full ??= patches.map((p) => spliced(ref, p));
-        full = full.map((x) => (layer as unknown as { forward(x: Tensor): Tensor }).forward(x));
-        ref = (layer as unknown as { forward(x: Tensor): Tensor }).forward(ref);
+        full = full.map((x) => run(layer, x));
+        ref = run(layer, ref);
         continue;
       }
-      const next = (layer as unknown as { forward(x: Tensor): Tensor }).forward(ref);
-      if (role.kind === 'pointwise') {
-        patches = patches.map((p) => ({ ...p, columns: (layer as unknown as { forward(x: Tensor): Tensor }).forward(p.columns) }));
-      } else if (role.kind === 'shift') {
-        patches = patches.map((p) => ({ ...p, start: p.start + role.left, end: p.end + role.left }));
-      } else {
-        patches = patches.map((p) => windowPatch(role, ref, next, p));
-      }
+      const next = run(layer, ref);
+      if (role.kind === 'pointwise') patches = patches.map((p) => ({ ...p, columns: run(layer, p.columns) }));
+      else if (role.kind === 'shift') patches = patches.map((p) => ({ ...p, starts: p.starts.map((v) => v + role.left) }));
+      else patches = patches.map((p) => windowPatch(role, ref, next, p));
       ref = next;
     }
     return { reference: ref, groups: full ?? patches.map((p) => spliced(ref, p)) };
   });
 }
 
-/** The patched rows as whole activations: reference rows with columns [start, end) replaced. */
-function spliced(ref: Tensor, p: { rows: Tensor; start: number; end: number; columns: Tensor }): Tensor {
-  const rows = ref.indexSelect(0, p.rows);
-  const L = ref.shape[2]!;
-  const parts = [rows.narrow(2, 0, p.start), p.columns, rows.narrow(2, p.end, L - p.end)].filter((t) => t.shape[2]! > 0);
-  return ops.cat(parts, { dim: 2 });
+/** int64 tensor of JS integers. */
+function indexTensor(values: ArrayLike<number>, shape: number[]): Tensor {
+  return tensor(Float64Array.from(values as ArrayLike<number>), shape, 'int64');
 }
 
-/** The changed outputs of a window layer: those whose receptive field meets [start, end). */
-function windowPatch(w: Window, ref: Tensor, next: Tensor, p: { rows: Tensor; start: number; end: number; columns: Tensor }) {
-  const span = w.dilation * (w.kernel - 1);
-  const first = Math.max(0, Math.ceil((p.start + w.left - span) / w.stride));
-  const last = Math.min(next.shape[2]!, Math.floor((p.end - 1 + w.left) / w.stride) + 1);
-  const [n, c] = [p.rows.shape[0]!, ref.shape[1]!];
-  if (p.end <= p.start || last <= first) {
-    return { rows: p.rows, start: first, end: first, columns: ops.empty([n, next.shape[1]!, 0], { dtype: next.dtype }) };
+/**
+ * Rows of `ref` (each patch row's reference row) over columns `from_r + [0, W)`, with the
+ * patch's columns where they fall; `pad` outside [0, L). [P, C, W]
+ */
+function assemble(ref: Tensor, p: Patch, from: Int32Array, W: number, pad: number): Tensor {
+  const [P, C, L] = [p.starts.length, ref.shape[1]!, ref.shape[2]!];
+  const before = Math.max(0, -Math.min(...from));
+  const after = Math.max(0, Math.max(...from) + W - L);
+  const padded = before + after > 0 ? ops.constantPadNd(ref, [before, after], { value: pad }) : ref;
+  // windows of W columns at every offset (a view), then one per patch row: [P, C, W]
+  const windows = ops.unfold(padded, 2, W, 1);
+  const fromPadded = indexTensor(Array.from(from, (f) => f + before), [P]);
+  const base = ops.index(windows, [p.rows, null, fromPadded]);
+  if (p.width === 0) return base;
+  const positions = new Float64Array(P * W);
+  const inside = new Float64Array(P * W);
+  for (let r = 0; r < P; r++) {
+    for (let k = 0; k < W; k++) {
+      const offset = from[r]! + k - p.starts[r]!;
+      const hit = offset >= 0 && offset < p.width;
+      inside[r * W + k] = hit ? 1 : 0;
+      positions[r * W + k] = hit ? offset : 0;
+    }
   }
-  // the inputs those outputs read, [from, to), with the layer's own padding outside [0, L)
-  const from = first * w.stride - w.left;
-  const to = (last - 1) * w.stride - w.left + span + 1;
-  const L = ref.shape[2]!;
-  const [lo, hi] = [Math.max(from, 0), Math.min(to, L)];
-  const rows = ref.narrow(2, lo, hi - lo).indexSelect(0, p.rows); // only the reference columns read
-  const pieces: Tensor[] = [];
-  const take = (source: Tensor, offset: number, a: number, b: number) => {
-    if (b > a) pieces.push(source.narrow(2, a - offset, b - a));
-  };
-  if (from < 0) pieces.push(ops.full([n, c, -from], w.padValue, { dtype: ref.dtype }));
-  take(rows, lo, lo, Math.min(p.start, hi));
-  take(p.columns, p.start, Math.max(from, p.start), Math.min(to, p.end));
-  take(rows, lo, Math.max(lo, p.end), hi);
-  if (to > L) pieces.push(ops.full([n, c, to - L], w.padValue, { dtype: ref.dtype }));
-  return { rows: p.rows, start: first, end: last, columns: w.apply(ops.cat(pieces, { dim: 2 })) };
+  const gathered = p.columns.gather(2, indexTensor(positions, [P, 1, W]).expand([P, C, W]));
+  return ops.whereSelf(tensor(inside, [P, 1, W], 'float64').gt(0), gathered, base);
+}
+
+/** The patched rows as whole activations. */
+function spliced(ref: Tensor, p: Patch): Tensor {
+  return assemble(ref, p, new Int32Array(p.starts.length), ref.shape[2]!, 0);
+}
+
+/**
+ * The outputs of a window layer that can differ: per row those whose receptive field meets
+ * its changed columns, as one window of m outputs for all rows (m the widest; a window moved
+ * inside [0, Lout) just recomputes a few unchanged outputs).
+ */
+function windowPatch(w: Window, ref: Tensor, next: Tensor, p: Patch): Patch {
+  const span = w.dilation * (w.kernel - 1);
+  const outLength = next.shape[2]!;
+  const P = p.starts.length;
+  const firstTrue = new Int32Array(P);
+  let m = 0;
+  for (let r = 0; r < P; r++) {
+    const first = Math.max(0, Math.ceil((p.starts[r]! + w.left - span) / w.stride));
+    const last = Math.min(outLength, Math.floor((p.starts[r]! + p.width - 1 + w.left) / w.stride) + 1);
+    firstTrue[r] = first;
+    m = Math.max(m, last - first);
+  }
+  if (p.width === 0 || m <= 0) return { rows: p.rows, starts: new Int32Array(P), width: 0, columns: ops.empty([P, next.shape[1]!, 0], { dtype: next.dtype }) };
+  const starts = firstTrue.map((f) => Math.min(f, outLength - m));
+  const from = starts.map((f) => f * w.stride - w.left);
+  const input = assemble(ref, p, from, (m - 1) * w.stride + span + 1, w.padValue);
+  return { rows: p.rows, starts, width: m, columns: w.apply(input) };
 }

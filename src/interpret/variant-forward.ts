@@ -61,7 +61,13 @@ export function variantWindowOutputs(saved: SavedModel, batch: VariantWindowBatc
         const begin = Math.ceil((length - n) / 2);
         const [start, end] = reverseComplement ? [length - begin - n, length - begin] : [begin, begin + n];
         const windows = all.indexSelect(0, tensor(Int32Array.from(alts, (i) => batch.refCount + i), [alts.length], 'int64'));
-        return { alts, start, end, columns: windows.narrow(2, start, end - start), rows: tensor(Int32Array.from(alts, (i) => batch.alts[i]!.refRow), [alts.length], 'int64') };
+        return {
+          alts,
+          starts: new Int32Array(alts.length).fill(start),
+          width: end - start,
+          columns: windows.narrow(2, start, end - start),
+          rows: tensor(Int32Array.from(alts, (i) => batch.alts[i]!.refRow), [alts.length], 'int64'),
+        };
       });
       const reference = all.narrow(0, 0, batch.refCount);
       const result = patchedForward(chain.layers!, reference, groups);
