@@ -1,5 +1,7 @@
 /** In-silico mutagenesis: every single-base substitution, and window deletions, scored by the model. */
 import { inferenceMode, tensor, tidy, type Tensor } from '../core/index.js';
+import { Module } from '../nn/index.js';
+import { confirmPatching, patchedForward, patchingLayers } from './patched-forward.js';
 import { checkOneHot, checkPositiveInt, selectTarget, type ForwardModel, type Target } from './target.js';
 
 export interface IsmOptions {
@@ -49,7 +51,10 @@ function scoreVariants(
 
 /**
  * All substitutions of each sequence (3 per position where the column is one-hot, 4 at N),
- * batched. `model.forward` runs in inference mode.
+ * batched. `model.forward` runs in inference mode. For a model whose layer chain starts with
+ * local layers (convolutions, poolings), each mutant is computed from the reference's
+ * activations around the changed base only (`patchedForward`), checked once per model against
+ * the plain forward.
  * @param x [N, 4, L] float32 / float64; not modified.
  */
 export function ism(model: ForwardModel, x: Tensor, { target, batchSize = 256 }: IsmOptions = {}): Ism {
@@ -63,21 +68,56 @@ export function ism(model: ForwardModel, x: Tensor, { target, batchSize = 256 }:
     const seq = all.subarray(i * 4 * length, (i + 1) * 4 * length);
     const variants: [number, number][] = [];
     for (let j = 0; j < length; j++) for (let b = 0; b < 4; b++) if (seq[b * length + j] !== 1) variants.push([j, b]);
-    const { ref, scores } = scoreVariants(
-      model,
-      seq,
-      [4, length],
-      variants.length,
-      (row, buf, offset) => {
-        const [j, b] = variants[row]!;
-        for (let c = 0; c < 4; c++) buf[offset + c * length + j] = c === b ? 1 : 0;
-      },
-      { target, batchSize },
-      dtype,
-    );
+    const fill = (row: number, buf: Float32Array | Float64Array, offset: number) => {
+      const [j, b] = variants[row]!;
+      for (let c = 0; c < 4; c++) buf[offset + c * length + j] = c === b ? 1 : 0;
+    };
+    const plain = (count = variants.length) => scoreVariants(model, seq, [4, length], count, fill, { target, batchSize }, dtype);
+    const layers = model instanceof Module ? patchingLayers(model) : null;
+    const { ref, scores } = layers === null ? plain() : patchedSubstitutions(model as unknown as Module, layers, seq, length, variants, { target, batchSize }, dtype, plain);
     variants.forEach(([j, b], v) => (out[i * 4 * length + b * length + j] = scores[v]! - ref));
   }
   return { deltas: tensor(dtype === 'float64' ? out : Float32Array.from(out), [n, 4, length], dtype) };
+}
+
+/** The substitution scores through the patched forward: every mutant differs from the reference in one column. */
+function patchedSubstitutions(
+  model: Module,
+  layers: Module[],
+  seq: Float32Array | Float64Array,
+  length: number,
+  variants: readonly [number, number][],
+  { target, batchSize }: { target: Target | undefined; batchSize: number },
+  dtype: 'float32' | 'float64',
+  plain: (count?: number) => { ref: number; scores: Float64Array },
+): { ref: number; scores: Float64Array } {
+  const scores = new Float64Array(variants.length);
+  let ref = 0;
+  for (let start = 0; start < variants.length; start += batchSize) {
+    const batch = variants.slice(start, start + batchSize);
+    const columns = new Float64Array(batch.length * 4);
+    batch.forEach(([, b], r) => (columns[r * 4 + b] = 1));
+    const { reference, mutants } = tidy(() =>
+      inferenceMode(() => {
+        const result = patchedForward(layers, tensor(seq, [1, 4, length], dtype), [
+          { rows: tensor(new Float64Array(batch.length), [batch.length], 'int64'), starts: Int32Array.from(batch, ([j]) => j), width: 1, columns: tensor(columns, [batch.length, 4, 1], dtype) },
+        ]);
+        const read = (y: Tensor) => selectTarget(y, target).toDType('float64').contiguous().data<Float64Array>();
+        return { reference: read(result.reference)[0]!, mutants: read(result.groups[0]!) };
+      }),
+    );
+    ref = reference;
+    scores.set(mutants, start);
+    if (start === 0) {
+      // the first batch of a model is checked against the plain forward of the same mutants
+      confirmPatching(model, Float64Array.from([ref, ...mutants]), () => {
+        const p = plain(batch.length);
+        return Float64Array.from([p.ref, ...p.scores]);
+      });
+      if (patchingLayers(model) === null) return plain();
+    }
+  }
+  return { ref, scores };
 }
 
 /**

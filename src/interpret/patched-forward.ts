@@ -62,6 +62,49 @@ export function patchableLayers(model: Module): Module[] | null {
   return null;
 }
 
+/** Per model: the layers to patch through (null: plain forward), and whether the first patched batch was checked. */
+const states = new WeakMap<Module, { layers: Module[] | null; checked: boolean }>();
+
+function stateOf(model: Module): { layers: Module[] | null; checked: boolean } {
+  let state = states.get(model);
+  if (state === undefined) {
+    state = { layers: patchableLayers(model), checked: false };
+    states.set(model, state);
+  }
+  return state;
+}
+
+/** The layers to patch through for `model`, or null (not patchable, or found not to reproduce its forward). */
+export function patchingLayers(model: Module): Module[] | null {
+  return stateOf(model).layers;
+}
+
+/** Whether `model` is patched (after its first batch: checked against its plain forward). */
+export function usesPatchedForward(model: Module): boolean {
+  return patchingLayers(model) !== null;
+}
+
+/**
+ * The first time a model is patched: compares the patched outputs with its plain forward and,
+ * when they differ by more than 1e-4 (relative to the largest output), turns patching off for
+ * that model. Returns the outputs to use.
+ */
+export function confirmPatching<T extends ArrayLike<number>>(model: Module, patched: T, plain: () => T): T {
+  const state = stateOf(model);
+  if (state.checked) return patched;
+  state.checked = true;
+  const expected = plain();
+  let scale = 1;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]!));
+  for (let i = 0; i < expected.length; i++) {
+    if (!(Math.abs(expected[i]! - patched[i]!) <= 1e-4 * scale)) {
+      state.layers = null;
+      return expected;
+    }
+  }
+  return patched;
+}
+
 /** Windows equal to reference rows except in `width` columns from a per-row start. */
 export interface PatchGroup {
   /** Reference row of each window: [P] int64. */

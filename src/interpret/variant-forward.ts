@@ -8,27 +8,16 @@
  */
 import { inferenceMode, tensor, tidy, type Tensor } from '../core/index.js';
 import { oneHotBytes } from '../genomics/encode-bytes.js';
-import type { Module } from '../nn/index.js';
 import type { SavedModel } from '../models/saved-model.js';
-import { patchableLayers, patchedForward, type PatchGroup } from './patched-forward.js';
+import { confirmPatching, patchedForward, patchingLayers, type PatchGroup } from './patched-forward.js';
+
+export { usesPatchedForward } from './patched-forward.js';
 
 export interface VariantWindowBatch {
   /** REF windows (rows 0 .. refCount - 1), then one ALT window per entry of `alts`, `length` bytes each. */
   bytes: Uint8Array;
   refCount: number;
   alts: readonly { refRow: number; refLength: number; altLength: number }[];
-}
-
-/** Per model: its patchable layers, or null once the plain forward must be used. */
-const chains = new WeakMap<Module, { layers: Module[] | null; checked: boolean }>();
-
-function chainOf(model: Module): { layers: Module[] | null; checked: boolean } {
-  let entry = chains.get(model);
-  if (entry === undefined) {
-    entry = { layers: patchableLayers(model), checked: false };
-    chains.set(model, entry);
-  }
-  return entry;
 }
 
 /**
@@ -42,14 +31,14 @@ export function variantWindowOutputs(saved: SavedModel, batch: VariantWindowBatc
   const rows = batch.refCount + batch.alts.length;
   const x = new Float32Array(rows * 4 * length);
   oneHotBytes(batch.bytes.subarray(0, rows * length), length, x);
-  const chain = chainOf(model);
+  const layers = patchingLayers(model);
   return tidy(() =>
     inferenceMode(() => {
       let all = tensor(x, [rows, 4, length]);
       if (reverseComplement) all = all.flip([1, 2]);
       const T = saved.description.task.outputs.length;
       const out = new Float32Array(rows * T);
-      const patched = chain.layers === null ? [] : batch.alts.map((a, i) => (a.refLength === a.altLength ? i : -1)).filter((i) => i >= 0);
+      const patched = layers === null ? [] : batch.alts.map((a, i) => (a.refLength === a.altLength ? i : -1)).filter((i) => i >= 0);
       if (patched.length === 0 || batch.refCount === 0) {
         out.set(forward(all).contiguous().data<Float32Array>());
         return out;
@@ -70,7 +59,7 @@ export function variantWindowOutputs(saved: SavedModel, batch: VariantWindowBatc
         };
       });
       const reference = all.narrow(0, 0, batch.refCount);
-      const result = patchedForward(chain.layers!, reference, groups);
+      const result = patchedForward(layers!, reference, groups);
       out.set(result.reference.contiguous().data<Float32Array>());
       groups.forEach((g, k) => {
         const values = result.groups[k]!.contiguous().data<Float32Array>();
@@ -81,21 +70,8 @@ export function variantWindowOutputs(saved: SavedModel, batch: VariantWindowBatc
         const values = forward(all.indexSelect(0, tensor(Int32Array.from(plain, (i) => batch.refCount + i), [plain.length], 'int64'))).contiguous().data<Float32Array>();
         plain.forEach((i, r) => out.set(values.subarray(r * T, (r + 1) * T), (batch.refCount + i) * T));
       }
-      if (!chain.checked) {
-        chain.checked = true;
-        const expected = forward(all).contiguous().data<Float32Array>();
-        const scale = Math.max(1, ...Array.from(expected, Math.abs));
-        if (expected.some((v, i) => !(Math.abs(v - out[i]!) <= 1e-4 * scale))) {
-          chain.layers = null; // the chain does not reproduce this model's forward: plain from now on
-          out.set(expected);
-        }
-      }
-      return out;
+      return confirmPatching(model, out, () => forward(all).contiguous().data<Float32Array>());
     }),
   );
 }
 
-/** Whether ALT windows of equal-length alleles go through the patched forward for this model (after its first batch: checked). */
-export function usesPatchedForward(model: Module): boolean {
-  return chainOf(model).layers !== null;
-}

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { manualSeed, tidy } from '../../src/index.js';
+import { manualSeed, tidy, type Tensor } from '../../src/index.js';
 import { oneHot } from '../../src/genomics/one-hot.js';
 import { ism, windowDeletions } from '../../src/interpret/ism.js';
-import { Conv1d, Flatten, Linear, MaxPool1d, ReLU, Sequential } from '../../src/nn/index.js';
+import { usesPatchedForward } from '../../src/interpret/patched-forward.js';
+import type { ForwardModel } from '../../src/interpret/target.js';
+import { createModel } from '../../src/models/registry.js';
+import * as ops from '../../src/ops/index.js';
+import { type Module, Conv1d, Flatten, Linear, MaxPool1d, ReLU, Sequential } from '../../src/nn/index.js';
 
 test('ISM and window deletions equal brute-force single predictions', () => {
   manualSeed(2);
@@ -25,4 +29,19 @@ test('ISM and window deletions equal brute-force single predictions', () => {
       assert.ok(Math.abs(del[i * L + j]! - (f(deleted) - f(s))) < 1e-12, `del ${i} ${j}`);
     }
   });
+  assert.ok(usesPatchedForward(net), 'the substitutions went through the patched forward');
+});
+
+test('ISM of a Basset model through the patched forward equals the plain batched ISM', () => {
+  manualSeed(6);
+  const net = createModel('basset', { length: 300, tasks: 4, convolutions: [[16, 9], [12, 5], [8, 3]] }).eval() as ForwardModel & Module;
+  const x = ops.oneHot(ops.randint(4, [2, 300]), { numClasses: 4 }).transpose(1, 2).toDType('float32').contiguous();
+  const patched = tidy(() => ism(net, x, { target: 2, batchSize: 100 }).deltas.contiguous().data<Float32Array>());
+  // an object that is not a Module cannot be patched: the plain path
+  const plain = tidy(() => ism({ forward: (input: Tensor) => net.forward(input) }, x, { target: 2, batchSize: 100 }).deltas.contiguous().data<Float32Array>());
+  assert.ok(usesPatchedForward(net));
+  const scale = Math.max(...Array.from(plain, Math.abs));
+  const gap = Math.max(...Array.from(patched, (v, i) => Math.abs(v - plain[i]!)));
+  assert.ok(gap <= 1e-5 * Math.max(1, scale), `largest gap ${gap} (largest effect ${scale})`);
+  net.dispose();
 });
