@@ -14,6 +14,10 @@
  *   logit_diff     logit(alt) - logit(ref), probabilities clipped to [1e-12, 1 - 1e-12]
  *                  (binary and multiclass models only; for a binary model on one strand this
  *                  is the difference of the raw outputs)
+ * Profile models (profile and counts heads, e.g. bpnet): ref and alt are the predicted log
+ * counts, log2fc = (alt - ref) / ln 2, and profile_jsd is the Jensen-Shannon divergence (bits)
+ * between the softmax profiles of the two windows, position by position (for indels the
+ * positions past the allele are shifted by the length change).
  */
 import { InputError } from '../core/index.js';
 import { assembleAltWindow, checkReference, isWindowPlan, planVariantWindows } from '../genomics/variant-windows.js';
@@ -21,24 +25,26 @@ import type { VariantAllele, VariantProblem, VariantWindowPlan } from '../genomi
 import { isSyncGenome, type Genome } from '../io/genome.js';
 import type { SavedModel } from '../models/saved-model.js';
 import { sequenceModelLength } from './predict.js';
-import { variantWindowOutputs, type VariantWindowBatch } from './variant-forward.js';
+import { variantWindowOutputs, variantWindowProfiles, type VariantWindowBatch } from './variant-forward.js';
 
-export type EffectScore = 'ref' | 'alt' | 'diff' | 'abs_diff' | 'log2fc' | 'logit_diff';
-export const EFFECT_SCORES: readonly EffectScore[] = ['ref', 'alt', 'diff', 'abs_diff', 'log2fc', 'logit_diff'];
+export type EffectScore = 'ref' | 'alt' | 'diff' | 'abs_diff' | 'log2fc' | 'logit_diff' | 'profile_jsd';
+export const EFFECT_SCORES: readonly EffectScore[] = ['ref', 'alt', 'diff', 'abs_diff', 'log2fc', 'logit_diff', 'profile_jsd'];
 
 const PSEUDOCOUNT = 1e-6;
 const CLIP = 1e-12;
 
-type ScoredTask = 'binary' | 'multiclass' | 'regression';
+type ScoredTask = 'binary' | 'multiclass' | 'regression' | 'profile';
 
-/** The scores a model's task supports (logit_diff needs probabilities). */
+/** The scores a model's task supports (logit_diff needs probabilities, profile_jsd a profile head). */
 export function effectScoresFor(taskKind: string): EffectScore[] {
-  return scoredTask(taskKind) === 'regression' ? EFFECT_SCORES.filter((s) => s !== 'logit_diff') : [...EFFECT_SCORES];
+  const task = scoredTask(taskKind);
+  const common: EffectScore[] = ['ref', 'alt', 'diff', 'abs_diff', 'log2fc'];
+  return task === 'regression' ? common : task === 'profile' ? [...common, 'profile_jsd'] : [...common, 'logit_diff'];
 }
 
 function scoredTask(kind: string): ScoredTask {
-  if (kind === 'binary' || kind === 'multiclass' || kind === 'regression') return kind;
-  throw new InputError(`variant effects need a binary, multiclass or regression model; this model's task is '${kind}'`);
+  if (kind === 'binary' || kind === 'multiclass' || kind === 'regression' || kind === 'profile') return kind;
+  throw new InputError(`variant effects need a binary, multiclass, regression or profile model; this model's task is '${kind}'`);
 }
 
 export interface VariantEffectOptions {
@@ -109,7 +115,8 @@ export async function scoreVariantAlleles(
     const batch = alleles.slice(first, first + batchSize);
     const windows = await readWindows(genome, sizes, batch, length);
     const alts = windows.scorable.map((i) => ({ refRow: windows.refRow[i]!, refLength: batch[i]!.ref.length, altLength: batch[i]!.alt.length }));
-    const out = predictions(saved, { bytes: windows.bytes, refCount: windows.refCount, alts }, length, task, options.bothStrands === true);
+    const windowBatch = { bytes: windows.bytes, refCount: windows.refCount, alts };
+    const out = task === 'profile' ? profilePredictions(saved, windowBatch, length, options.bothStrands === true) : { values: predictions(saved, windowBatch, length, task, options.bothStrands === true), jsd: undefined };
     const T = saved.description.task.outputs.length;
     const altOffset = windows.refCount * T;
     let next = 0;
@@ -121,7 +128,9 @@ export async function scoreVariantAlleles(
       }
       const r = windows.refRow[i]!;
       const values = new Float64Array(outputIndex.length * scores.length);
-      outputIndex.forEach((t, k) => effectScores(out[r * T + t]!, out[altOffset + next * T + t]!, scores, task !== 'regression', values, k * scores.length));
+      outputIndex.forEach((t, k) =>
+        effectScores(out.values[r * T + t]!, out.values[altOffset + next * T + t]!, scores, task, values, k * scores.length, out.jsd?.[next * T + t]),
+      );
       next++;
       effects.push({ values });
     }
@@ -129,14 +138,17 @@ export async function scoreVariantAlleles(
   return { outputs, scores, effects };
 }
 
-/** Writes the requested scores of one output at `out[offset...]`. */
-export function effectScores(ref: number, alt: number, scores: readonly EffectScore[], probabilities: boolean, out: Float64Array, offset: number): void {
+/**
+ * Writes the requested scores of one output at `out[offset...]`. For a profile model `ref` and
+ * `alt` are predicted log counts and `jsd` the profiles' Jensen-Shannon divergence.
+ */
+export function effectScores(ref: number, alt: number, scores: readonly EffectScore[], task: ScoredTask, out: Float64Array, offset: number, jsd = Number.NaN): void {
   scores.forEach((score, k) => {
-    out[offset + k] = scoreValue(score, ref, alt, probabilities);
+    out[offset + k] = score === 'profile_jsd' ? jsd : task === 'profile' && score === 'log2fc' ? (alt - ref) / Math.LN2 : scoreValue(score, ref, alt, task === 'binary' || task === 'multiclass');
   });
 }
 
-function scoreValue(score: EffectScore, ref: number, alt: number, probabilities: boolean): number {
+function scoreValue(score: Exclude<EffectScore, 'profile_jsd'>, ref: number, alt: number, probabilities: boolean): number {
   switch (score) {
     case 'ref':
       return ref;
@@ -221,6 +233,50 @@ function predictions(saved: SavedModel, batch: VariantWindowBatch, length: numbe
   if (!bothStrands) return forward;
   const reverse = toPredictions(variantWindowOutputs(saved, batch, length, { reverseComplement: true }), count, T, task);
   return forward.map((v, i) => (v + reverse[i]!) / 2);
+}
+
+/**
+ * Predicted log counts [refs + alts, tasks] and, per ALT window and task, the Jensen-Shannon
+ * divergence (bits) of its profile (softmax over positions) from its REF window's; with
+ * `bothStrands` both are means over the windows and their reverse complements.
+ */
+function profilePredictions(saved: SavedModel, batch: VariantWindowBatch, length: number, bothStrands: boolean): { values: Float64Array; jsd: Float64Array } {
+  const strands = bothStrands ? [false, true] : [false];
+  const T = saved.description.task.outputs.length;
+  const rows = batch.refCount + batch.alts.length;
+  const values = new Float64Array(rows * T);
+  const jsd = new Float64Array(batch.alts.length * T);
+  if (rows === 0) return { values, jsd };
+  for (const reverseComplement of strands) {
+    const { counts, profiles, positions } = variantWindowProfiles(saved, batch, length, { reverseComplement });
+    counts.forEach((v, i) => (values[i] += v / strands.length));
+    batch.alts.forEach((a, k) => {
+      for (let t = 0; t < T; t++) {
+        const profile = (row: number) => profiles.subarray((row * T + t) * positions, (row * T + t + 1) * positions);
+        jsd[k * T + t]! += jensenShannon(profile(a.refRow), profile(batch.refCount + k)) / strands.length;
+      }
+    });
+  }
+  return { values, jsd };
+}
+
+/** Jensen-Shannon divergence in bits between softmax(a) and softmax(b). */
+export function jensenShannon(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const softmax = (x: ArrayLike<number>) => {
+    let max = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < x.length; i++) max = Math.max(max, x[i]!);
+    const e = Float64Array.from(x as ArrayLike<number>, (v) => Math.exp(v - max));
+    const sum = e.reduce((s, v) => s + v, 0);
+    return e.map((v) => v / sum);
+  };
+  const [p, q] = [softmax(a), softmax(b)];
+  let d = 0;
+  for (let i = 0; i < p.length; i++) {
+    const m = (p[i]! + q[i]!) / 2;
+    if (p[i]! > 0) d += 0.5 * p[i]! * Math.log2(p[i]! / m);
+    if (q[i]! > 0) d += 0.5 * q[i]! * Math.log2(q[i]! / m);
+  }
+  return Math.max(0, d);
 }
 
 function toPredictions(raw: Float32Array, count: number, T: number, task: ScoredTask): Float64Array {

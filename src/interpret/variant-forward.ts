@@ -75,3 +75,32 @@ export function variantWindowOutputs(saved: SavedModel, batch: VariantWindowBatc
   );
 }
 
+
+export interface WindowProfiles {
+  /** [rows, tasks] predicted log counts. */
+  counts: Float32Array;
+  /** [rows, tasks, positions] profile logits. */
+  profiles: Float32Array;
+  positions: number;
+}
+
+/** Outputs of a profile model (profile and counts heads, e.g. bpnet) for a batch of variant windows (plain forward). */
+export function variantWindowProfiles(saved: SavedModel, batch: VariantWindowBatch, length: number, { reverseComplement = false } = {}): WindowProfiles {
+  const model = saved.model;
+  model.eval();
+  const rows = batch.refCount + batch.alts.length;
+  const x = new Float32Array(rows * 4 * length);
+  oneHotBytes(batch.bytes.subarray(0, rows * length), length, x);
+  return tidy(() =>
+    inferenceMode(() => {
+      let all = tensor(x, [rows, 4, length]);
+      if (reverseComplement) all = all.flip([1, 2]);
+      const out = (model as unknown as { forward(x: Tensor): { profile: Tensor; counts: Tensor } }).forward(all);
+      return {
+        counts: out.counts.contiguous().data<Float32Array>(),
+        profiles: out.profile.contiguous().data<Float32Array>(),
+        positions: out.profile.shape[2]!,
+      };
+    }),
+  );
+}

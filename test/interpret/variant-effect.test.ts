@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { openGenome, type Genome } from '../../src/io/genome.js';
-import { scoreVariantAlleles } from '../../src/interpret/variant-effect.js';
-import { manualSeed } from '../../src/core/index.js';
+import { jensenShannon, scoreVariantAlleles } from '../../src/interpret/variant-effect.js';
+import { inferenceMode, manualSeed, tidy, type Tensor } from '../../src/core/index.js';
+import { oneHot } from '../../src/genomics/one-hot.js';
 import { Random } from '../../src/data/random.js';
 import { reverseComplement } from '../../src/genomics/reverse-complement.js';
 import { predictSequences } from '../../src/interpret/predict.js';
@@ -147,4 +148,53 @@ test('a Basset model (patched ALT windows for SNVs / MNVs): scores equal predict
   await g.close();
   model.dispose();
   fixture2.remove();
+});
+
+test('Jensen-Shannon divergence: 0 for equal profiles, 1 bit for disjoint ones, a hand value between', () => {
+  assert.equal(jensenShannon([1, 2, 3], [1, 2, 3]), 0);
+  assert.ok(Math.abs(jensenShannon([0, -1000], [-1000, 0]) - 1) < 1e-12);
+  // softmax([0, 0]) = (1/2, 1/2) vs softmax([ln 3, 0]) = (3/4, 1/4): m = (5/8, 3/8)
+  const expected = 0.5 * (0.5 * Math.log2(0.5 / 0.625) + 0.5 * Math.log2(0.5 / 0.375)) + 0.5 * (0.75 * Math.log2(0.75 / 0.625) + 0.25 * Math.log2(0.25 / 0.375));
+  assert.ok(Math.abs(jensenShannon([0, 0], [Math.log(3), 0]) - expected) < 1e-12);
+});
+
+test('a profile model (bpnet): log counts and profile JSD equal the model run on the windows written out', async () => {
+  manualSeed(12);
+  const chrom = randomDna(new Random(8), 2000);
+  const fixture3 = writeGenome([['c', chrom]]);
+  const g = await openGenome(fixture3.path);
+  const L = 120;
+  const options = { length: L, tasks: 2, filters: 8, layers: 2, crop: 10 };
+  const model = createModel('bpnet', options);
+  const saved = { model, description: describeModel({ architecture: { name: 'bpnet', options }, input: { kind: 'sequence', length: L }, task: { kind: 'profile', outputs: ['plus', 'minus'] } }) };
+  const alleles = [
+    { chrom: 'c', start: 700, ref: chrom[700]!, alt: chrom[700] === 'A' ? 'T' : 'A' },
+    { chrom: 'c', start: 1100, ref: chrom.slice(1100, 1103), alt: chrom[1100]! },
+  ];
+  const { scores, effects } = await scoreVariantAlleles(saved, g, alleles);
+  assert.deepEqual(scores, ['ref', 'alt', 'diff', 'abs_diff', 'log2fc', 'profile_jsd']);
+  model.eval();
+  for (const [i, { start, ref, alt }] of alleles.entries()) {
+    const r0 = start - Math.ceil((L - ref.length) / 2);
+    const left = Math.ceil((L - alt.length) / 2);
+    const windows = [chrom.slice(r0, r0 + L), chrom.slice(start - left, start) + alt + chrom.slice(start + ref.length, start + ref.length + L - alt.length - left)];
+    const { counts, profile } = tidy(() =>
+      inferenceMode(() => {
+        const out = (model as unknown as { forward(x: Tensor): { profile: Tensor; counts: Tensor } }).forward(oneHot(windows));
+        return { counts: out.counts.contiguous().data<Float32Array>(), profile: out.profile.contiguous().data<Float32Array>(), positions: out.profile.shape[2]! };
+      }),
+    );
+    const P = L - 20;
+    for (let t = 0; t < 2; t++) {
+      const [refCount, altCount] = [counts[t]!, counts[2 + t]!];
+      const jsd = jensenShannon(profile.subarray(t * P, (t + 1) * P), profile.subarray((2 + t) * P, (3 + t) * P));
+      const got = Array.from(effects[i]!.values!.subarray(t * 6, t * 6 + 6));
+      const want = [refCount, altCount, altCount - refCount, Math.abs(altCount - refCount), (altCount - refCount) / Math.LN2, jsd];
+      got.forEach((v, k) => assert.ok(Math.abs(v - want[k]!) < 1e-5, `allele ${i} task ${t} score ${scores[k]}: ${v} vs ${want[k]}`));
+    }
+    assert.ok(effects[i]!.values![5]! > 0, 'the change moves the profile');
+  }
+  await g.close();
+  model.dispose();
+  fixture3.remove();
 });

@@ -34,12 +34,13 @@ interface ScoreVariantsOptions {
 }
 
 const SCORE_MEANINGS: Readonly<Record<EffectScore, string>> = {
-  ref: 'prediction for the reference allele',
-  alt: 'prediction for the alternative allele',
+  ref: 'prediction for the reference allele (log counts for profile models)',
+  alt: 'prediction for the alternative allele (log counts for profile models)',
   diff: 'alt - ref',
   abs_diff: '|alt - ref|',
   log2fc: 'log2((alt + 1e-6) / (ref + 1e-6))',
   logit_diff: 'logit(alt) - logit(ref)',
+  profile_jsd: 'Jensen-Shannon divergence (bits) of the alternative profile from the reference profile',
 };
 
 /** Compact number text: 6 significant digits; NaN as `missing`. */
