@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { writeTwoBit } from '../../src/io/twobit-writer.js';
 import { readVcf } from '../../src/io/vcf.js';
 import { saveModel } from '../../src/models/saved-model.js';
 import { writeGenome, SHARED_DATA } from '../data/genomic-fixtures.js';
@@ -247,4 +248,15 @@ test('SIGTERM mid-run: exit 143, no output and no temporary file left', async ()
   assert.equal(code, 143, stderr);
   assert.match(stderr, /strand: interrupted \(SIGTERM\); no output written/);
   assert.deepEqual(readdirSync(sub), ['many.vcf']);
+});
+
+test('a 2bit genome gives the same scores as the FASTA', () => {
+  const twoBit = join(dir, 'genome.2bit');
+  writeTwoBit(twoBit, [{ name: 'chr1', sequence: 'ACGTACGTTGCAAC' }]);
+  const args = ['--model', join(dir, 'binary5'), '--vcf', join(dir, 'hand.vcf'), '--no-report'];
+  const a = strand('score-variants', ...args, '--genome', genome.path, '--out', join(dir, 'fa.tsv'));
+  const b = strand('score-variants', ...args, '--genome', twoBit, '--out', join(dir, '2bit.tsv'));
+  assert.equal(a.status, 0, a.stderr);
+  assert.equal(b.status, 0, b.stderr);
+  assert.equal(readFileSync(join(dir, '2bit.tsv'), 'utf8'), readFileSync(join(dir, 'fa.tsv'), 'utf8'));
 });
