@@ -4,7 +4,26 @@
  */
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { formatValue, htmlPage } from './page.js';
+import { attributionExtent, attributionLogo, logoGlyphDefs } from './logo.js';
 import { escapeHtml, lineChart } from './svg.js';
+
+/** The bases around an allele and their attributions ([positions][A, C, G, T]). */
+export interface AlleleTrackRecord {
+  sequence: string;
+  attributions: readonly (readonly number[])[];
+  /** 1-based genome position of the first base. */
+  firstPosition: number;
+}
+
+export interface VariantExampleRecord {
+  output: string;
+  /** e.g. `chr1:1234 rs5 A>G`. */
+  label: string;
+  /** The effect shown in the caption (the summary's score). */
+  effect: number;
+  ref: AlleleTrackRecord;
+  alt: AlleleTrackRecord;
+}
 
 export interface VariantReportInput {
   model: string;
@@ -13,6 +32,8 @@ export interface VariantReportInput {
   bothStrands: boolean;
   /** Alleles skipped, by reason. */
   skipped: readonly { kind: string; count: number }[];
+  /** Attribution logos of the REF and ALT windows of some of the largest effects. */
+  examples?: readonly VariantExampleRecord[];
   summary: {
     score: string;
     scores: readonly string[];
@@ -46,6 +67,20 @@ function histogramPoints(values: readonly number[]): [number, number][] {
 function allele(ref: string, alt: string): string {
   const short = (s: string) => (s.length > 12 ? `${s.slice(0, 10)}…(${s.length})` : s);
   return `${escapeHtml(short(ref))}&gt;${escapeHtml(short(alt))}`;
+}
+
+function exampleSection(examples: readonly VariantExampleRecord[], score: string): string {
+  if (examples.length === 0) return '';
+  const figures = examples.map((e) => {
+    const [lo1, hi1] = attributionExtent(e.ref.attributions);
+    const [lo2, hi2] = attributionExtent(e.alt.attributions);
+    const yDomain: [number, number] = [Math.min(lo1, lo2), Math.max(hi1, hi2)];
+    const width = Math.max(e.ref.sequence.length, e.alt.sequence.length) * 14 + 60;
+    const logo = (track: AlleleTrackRecord, title: string) =>
+      attributionLogo(track.attributions, { title, yDomain, firstPosition: track.firstPosition, widthPerPosition: 14, height: 70, includeDefs: false, minWidth: width });
+    return `<figure class="variant-example"><h3>${escapeHtml(e.output)}: ${escapeHtml(e.label)} <span class="muted">(${escapeHtml(score)} ${formatValue(e.effect)})</span></h3>${logo(e.ref, 'REF')}${logo(e.alt, 'ALT')}</figure>`;
+  });
+  return `<h2>Largest effects, base by base</h2><p class="muted">Saliency (gradient × input) of the output on the REF and the ALT window around the allele; letters above the axis raise the prediction, below it lower it. Both rows share one scale.</p>${figures.join('')}`;
 }
 
 export function renderVariantReport(input: VariantReportInput): string {
@@ -83,8 +118,9 @@ export function renderVariantReport(input: VariantReportInput): string {
 <h2>Alleles</h2>${counts}${skipped > 0 ? '<p class="muted">Skipped alleles are listed with their reason in the .skipped.tsv file beside the scores.</p>' : ''}
 <h2>Distribution of ${escapeHtml(summary.score)}</h2><div class="charts">${charts}</div>${more}
 <p class="muted">${summary.outputs[0] !== undefined && summary.outputs[0].sample.length < summary.scored ? `A uniform sample of ${summary.outputs[0].sample.length} alleles. ` : ''}Counts on a log scale: most variants change little.</p>
-<h2>Largest effects</h2>${tables}`;
-  return htmlPage('Strand: variant effects', body);
+<h2>Largest effects</h2>${tables}
+${exampleSection(input.examples ?? [], summary.score)}`;
+  return htmlPage('Strand: variant effects', `${input.examples && input.examples.length > 0 ? logoGlyphDefs() : ''}${body}`);
 }
 
 export function writeVariantReport(path: string, input: VariantReportInput): void {

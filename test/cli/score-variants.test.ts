@@ -95,6 +95,9 @@ test('score-variants on a hand-made VCF: TSV values by hand, skipped list, annot
   const firstOfA = html.slice(html.indexOf('<h3>A</h3>')).match(/<td>chr1:7[^<]*<\/td><td>([^<]*)<\/td>/);
   assert.equal(firstOfA?.[1], 'G&gt;A'); // output A: G>A (one more A) has the largest |diff|
   assert.ok(!/https?:\/\/(?!www\.w3\.org)/.test(html), 'no network references');
+  // REF and ALT attribution logos of the 3 largest effects of each output, positions labelled from the genome
+  assert.equal((html.match(/<figure class="variant-example">/g) ?? []).length, 6);
+  assert.equal((html.match(/<svg[^>]*class="logo /g) ?? []).length, 12);
   const quiet = strand('score-variants', '--model', join(dir, 'binary5'), '--vcf', join(dir, 'hand.vcf'), '--genome', genome.path, '--out', join(dir, 'quiet.tsv'), '--no-report');
   assert.equal(quiet.status, 0, quiet.stderr);
   assert.ok(!existsSync(join(dir, 'quiet.report.html')));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { openGenome, type Genome } from '../../src/io/genome.js';
+import { variantAttributions } from '../../src/interpret/variant-attributions.js';
 import { jensenShannon, scoreVariantAlleles } from '../../src/interpret/variant-effect.js';
 import { inferenceMode, manualSeed, tidy, type Tensor } from '../../src/core/index.js';
 import { oneHot } from '../../src/genomics/one-hot.js';
@@ -197,4 +198,18 @@ test('a profile model (bpnet): log counts and profile JSD equal the model run on
   await g.close();
   model.dispose();
   fixture3.remove();
+});
+
+test('variant attributions: saliency of the REF and ALT windows around the allele, genome positions', async () => {
+  const saved = countingModel('regression');
+  // output A is #A - 1, so gradient x input is 1 on every A and 0 elsewhere
+  const [snv] = await variantAttributions(saved, genome, [{ chrom: 'chr1', start: 6, ref: 'G', alt: 'A' }], 'A', { flank: 1 });
+  assert.deepEqual(snv!.ref, { sequence: 'CGT', attributions: [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]], firstPosition: 6 });
+  assert.deepEqual(snv!.alt, { sequence: 'CAT', attributions: [[0, 0, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0]], firstPosition: 6 });
+  // deletion GTT>G: REF window CGTTG (allele at 1..3), ALT window ACGGC (allele at 2)
+  const [del] = await variantAttributions(saved, genome, [{ chrom: 'chr1', start: 6, ref: 'GTT', alt: 'G' }], 'A', { flank: 1 });
+  assert.deepEqual([del!.ref.sequence, del!.ref.firstPosition, del!.alt.sequence, del!.alt.firstPosition], ['CGTTG', 6, 'CGG', 6]);
+  assert.deepEqual(del!.alt.attributions, [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]);
+  await assert.rejects(variantAttributions(saved, genome, [{ chrom: 'chr1', start: 0, ref: 'A', alt: 'G' }], 'A'), /reaches beyond chr1:1-14/);
+  saved.model.dispose();
 });

@@ -6,12 +6,13 @@ import { VARIANT_PROBLEM_KINDS } from '../../genomics/variant-windows.js';
 import { EFFECT_SCORES, type EffectScore } from '../../interpret/variant-effect.js';
 import { scoreVcf, VariantProblemTally, type ProblemPolicy, type ScoredAllele, type VcfScoring } from '../../interpret/score-vcf.js';
 import { AtomicFileWriter } from '../../io/atomic-write.js';
-import { openGenome } from '../../io/genome.js';
+import { openGenome, type Genome } from '../../io/genome.js';
 import { countVcfRecords, type VcfRecord } from '../../io/vcf.js';
 import { infoHeaderLine, infoKeyPart, insertHeaderLines, appendInfo } from '../../io/vcf-annotate.js';
-import { VariantEffectSummary } from '../../interpret/variant-summary.js';
-import { loadModel } from '../../models/saved-model.js';
-import { writeVariantReport } from '../../report/variant-report.js';
+import { variantAttributions } from '../../interpret/variant-attributions.js';
+import { VariantEffectSummary, type VariantEffectSummaryResult } from '../../interpret/variant-summary.js';
+import { loadModel, type SavedModel } from '../../models/saved-model.js';
+import { writeVariantReport, type VariantExampleRecord } from '../../report/variant-report.js';
 import { countProgress } from '../progress.js';
 import { positiveInt } from '../parse.js';
 
@@ -98,6 +99,19 @@ function vcfInfo(alleles: readonly ScoredAllele[], keys: { status: string; value
     row.forEach((key, s) => entries.push(`${key}=${alleles.map((a) => (a.values ? formatValue(a.values[t * scoreCount + s]!, '.') : '.')).join(',')}`)),
   );
   return entries;
+}
+
+/** Attribution logos of the REF and ALT windows of the 3 largest effects of the first 4 outputs (classification and regression models). */
+async function reportExamples(saved: SavedModel, genome: Genome, result: VariantEffectSummaryResult): Promise<VariantExampleRecord[]> {
+  if (!['binary', 'multiclass', 'regression'].includes(saved.description.task.kind)) return [];
+  const index = result.scores.indexOf(result.score);
+  const examples: VariantExampleRecord[] = [];
+  for (const o of result.outputs.slice(0, 4)) {
+    const top = o.top.slice(0, 3);
+    const tracks = await variantAttributions(saved, genome, top.map((v) => ({ chrom: v.chrom, start: v.pos - 1, ref: v.ref, alt: v.alt })), o.output);
+    top.forEach((v, i) => examples.push({ output: o.output, label: `${v.chrom}:${v.pos}${v.id === '.' ? '' : ` ${v.id}`} ${v.ref}>${v.alt}`, effect: v.values[index]!, ...tracks[i]! }));
+  }
+  return examples;
 }
 
 function besideOut(out: string, suffix: string): string {
@@ -211,13 +225,15 @@ genome on both sides, so both windows have the model's length. Alleles are used 
         writers.length = 0;
         const reportPath = o.report === false ? undefined : typeof o.report === 'string' ? o.report : besideOut(o.out, '.report.html');
         if (reportPath !== undefined) {
+          const result = summary.result();
           writeVariantReport(reportPath, {
+            examples: await reportExamples(saved, genome, result),
             model: o.model,
             vcf: o.vcf,
             genome: o.genome,
             bothStrands: o.bothStrands === true,
             skipped: [...tally.counts].map(([kind, count]) => ({ kind, count })),
-            summary: summary.result(),
+            summary: result,
           });
         }
         process.stderr.write(
