@@ -105,6 +105,13 @@ test('a variant typed in the form shows its effect per output', { skip }, async 
   const altValue = Number(await rows.first().locator('td[data-score="alt"]').getAttribute('data-value'));
   assert.ok(Math.abs(diff - (altValue - refValue)) < 1e-12);
   assert.equal(await page.getByTestId('variant-caption').textContent(), `chr1:2500 ${ref}>${alt}`);
+  // REF and ALT logos drawn around the allele
+  const logos = page.getByTestId('variant-logos').locator('svg.logo');
+  assert.equal(await logos.count(), 2);
+  for (const logo of await logos.all()) {
+    const box = await logo.boundingBox();
+    assert.ok(box !== null && box.width > 300 && box.height > 50, `variant logo box ${JSON.stringify(box)}`);
+  }
 });
 
 test('bad input shows the API error on the page', { skip }, async () => {

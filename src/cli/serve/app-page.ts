@@ -135,6 +135,7 @@ $('variant-form').addEventListener('submit', async (event) => {
   const button = $('submit-variant');
   button.disabled = true;
   $('variant-status').textContent = 'working…';
+  $('variant-logos').replaceChildren();
   try {
     const data = await api('/api/score-variant', { variant: $('variant-input').value, bothStrands: $('both-strands').checked });
     const rows = data.effects.map((e) => {
@@ -145,6 +146,7 @@ $('variant-form').addEventListener('submit', async (event) => {
     });
     fillTable($('variant-effects'), ['output', ...data.scores], rows);
     $('variant-caption').textContent = data.variant.text + (data.bothStrands ? ', both strands averaged' : '');
+    $('variant-logos').replaceChildren(...(data.logos ? [el('p', 'Saliency (gradient × input) of ' + data.logos.output + ' around the allele, REF above ALT, one scale', { class: 'muted' }), svgNode(data.logos.refSvg), svgNode(data.logos.altSvg)] : []));
   } catch (err) {
     showError(error, err.message);
   }
@@ -208,6 +210,7 @@ ${logoGlyphDefs()}
 <div id="variant-error" class="error" data-testid="variant-error" role="alert" hidden></div>
 <p id="variant-caption" data-testid="variant-caption"></p>
 <table id="variant-effects" data-testid="variant-effects" hidden></table>
+<div id="variant-logos" class="track" data-testid="variant-logos"></div>
 </section>
 <script>${SCRIPT}</script>
 </body></html>

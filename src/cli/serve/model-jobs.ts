@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { setNumThreads } from '../../core/index.js';
 import { explainSequences } from '../../interpret/explain.js';
 import { predictSequences, sequenceModelLength } from '../../interpret/predict.js';
+import { variantAttributions } from '../../interpret/variant-attributions.js';
 import { scoreVariantAlleles } from '../../interpret/variant-effect.js';
 import { openGenome, type Genome } from '../../io/genome.js';
 import { loadModel, type SavedModel } from '../../models/saved-model.js';
@@ -69,7 +70,13 @@ export class ModelJobs {
     const result = await scoreVariantAlleles(this.saved, genome, [{ chrom, start: pos - 1, ref, alt }], { bothStrands });
     const effect = result.effects[0]!;
     if (effect.problem !== undefined || effect.values === undefined) throw new HttpError(422, effect.problem?.message ?? `variant ${chrom}:${pos} could not be scored`);
-    return { kind: 'score-variant', outputs: result.outputs, scores: result.scores, values: Array.from(effect.values) };
+    const values = Array.from(effect.values);
+    const diff = result.scores.indexOf('diff');
+    if (diff < 0 || !['binary', 'multiclass', 'regression'].includes(this.saved.description.task.kind)) return { kind: 'score-variant', outputs: result.outputs, scores: result.scores, values };
+    const S = result.scores.length;
+    const largest = result.outputs.reduce((best, _, t) => (Math.abs(values[t * S + diff]!) > Math.abs(values[best * S + diff]!) ? t : best), 0);
+    const [tracks] = await variantAttributions(this.saved, genome, [{ chrom, start: pos - 1, ref, alt }], result.outputs[largest]!, { flank: 20 });
+    return { kind: 'score-variant', outputs: result.outputs, scores: result.scores, values, tracks: { output: result.outputs[largest]!, ...tracks! } };
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,5 @@
+import type { VariantAttribution } from '../../interpret/variant-attributions.js';
+
 /** Messages between the server (main thread, model-client.ts) and the model worker (model-worker.ts). */
 import type { ExplainMethod } from '../../interpret/explain.js';
 import type { ModelDescription } from '../../models/saved-model.js';
@@ -63,6 +65,8 @@ export interface ScoreVariantResult {
   scores: string[];
   /** [outputs, scores] row-major. */
   values: number[];
+  /** Saliency of the output with the largest |diff| on the REF and ALT windows around the allele (classification and regression models). */
+  tracks?: { output: string } & VariantAttribution;
 }
 
 export type JobResult = PredictResult | ExplainResult | ScoreVariantResult;

@@ -127,6 +127,12 @@ test('POST /api/score-variant equals scoreVariantAlleles, from "chrom:pos ref>al
   }
   const fields = await postJson(api('/api/score-variant'), { chrom: 'chr1', pos, ref: ref.toLowerCase(), alt });
   assert.deepEqual((fields.json as typeof body).effects, body.effects);
+  // REF / ALT saliency logos of the output with the largest |diff|, 41 positions each (20 either side of the SNV)
+  const logos = (r.json as { logos?: { output: string; method: string; refSvg: string; altSvg: string } }).logos;
+  const largest = body.effects.reduce((a, e) => (Math.abs(e.values.diff!) > Math.abs(a.values.diff!) ? e : a)).output;
+  assert.equal(logos?.output, largest);
+  assert.equal(logos?.method, 'saliency');
+  for (const svg of [logos!.refSvg, logos!.altSvg]) assert.equal((svg.match(/<g class="col"/g) ?? []).length, 41);
 });
 
 test('every bad request gets the right status and a JSON error naming the problem', async () => {
