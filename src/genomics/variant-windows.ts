@@ -65,6 +65,11 @@ export interface VariantWindowPlan {
 
 const BASES = /^[ACGTN]+$/i;
 
+/** Index in its `length`-base window of the first base of an allele of `alleleLength` bases. */
+export function alleleOffset(alleleLength: number, length: number): number {
+  return Math.ceil((length - alleleLength) / 2);
+}
+
 /**
  * Plans the windows of `allele` for a model reading `length` bases, or names the problem.
  * @param chromosomeSize the allele chromosome's length, undefined when the genome lacks it.
@@ -80,8 +85,8 @@ export function planVariantWindows(allele: VariantAllele, length: number, chromo
   if (ref.length > length || alt.length > length) {
     return { kind: 'too-long', message: `${ref.length > length ? 'REF' : 'ALT'} of ${Math.max(ref.length, alt.length)} bases at ${at} is longer than the model's ${length}-base window` };
   }
-  const refStart = start - Math.ceil((length - ref.length) / 2);
-  const leftLength = Math.ceil((length - alt.length) / 2);
+  const refStart = start - alleleOffset(ref.length, length);
+  const leftLength = alleleOffset(alt.length, length);
   const rightLength = length - alt.length - leftLength;
   const plan: VariantWindowPlan = {
     ref: { start: refStart, end: refStart + length },

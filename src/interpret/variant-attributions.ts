@@ -3,10 +3,11 @@
  * the ALT window, around the allele, for the report's largest effects.
  */
 import { InputError } from '../core/index.js';
-import { isWindowPlan, planVariantWindows, type VariantAllele } from '../genomics/variant-windows.js';
+import { alleleOffset, isWindowPlan, planVariantWindows, type VariantAllele } from '../genomics/variant-windows.js';
 import type { Genome } from '../io/genome.js';
 import type { SavedModel } from '../models/saved-model.js';
 import { explainSequences } from './explain.js';
+import { sequenceModelLength } from './predict.js';
 
 export interface AlleleTrack {
   /** The bases shown, and their attributions ([positions][A, C, G, T]). */
@@ -28,8 +29,7 @@ export interface VariantAttribution {
 export async function variantAttributions(
   saved: SavedModel, genome: Genome, alleles: readonly VariantAllele[], output: string, { flank = 20 }: { flank?: number } = {},
 ): Promise<VariantAttribution[]> {
-  const length = saved.description.input.length;
-  if (length === undefined) throw new InputError('variant attributions need a model of DNA sequences');
+  const length = sequenceModelLength(saved);
   const sizes = genome.chromosomes();
   const windows: string[] = [];
   const shown: { begin: number; end: number; first: number }[] = [];
@@ -39,7 +39,7 @@ export async function variantAttributions(
     const [left, right] = await Promise.all([genome.fetch(allele.chrom, plan.altLeft.start, plan.altLeft.end), genome.fetch(allele.chrom, plan.altRight.start, plan.altRight.end)]);
     windows.push(await genome.fetch(allele.chrom, plan.ref.start, plan.ref.end), left + allele.alt + right);
     for (const [alleleLength, windowStart] of [[allele.ref.length, plan.ref.start], [allele.alt.length, plan.altLeft.start]] as const) {
-      const at = Math.ceil((length - alleleLength) / 2);
+      const at = alleleOffset(alleleLength, length);
       const begin = Math.max(0, at - flank);
       shown.push({ begin, end: Math.min(length, at + alleleLength + flank), first: windowStart + begin + 1 });
     }

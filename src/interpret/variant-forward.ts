@@ -8,6 +8,7 @@
  */
 import { inferenceMode, tensor, tidy, type Tensor } from '../core/index.js';
 import { oneHotBytes } from '../genomics/encode-bytes.js';
+import { alleleOffset } from '../genomics/variant-windows.js';
 import type { SavedModel } from '../models/saved-model.js';
 import { confirmPatching, patchedForward, patchingLayers, type PatchGroup } from './patched-forward.js';
 
@@ -20,6 +21,20 @@ export interface VariantWindowBatch {
   alts: readonly { refRow: number; refLength: number; altLength: number }[];
 }
 
+/** [rows, 4, length] one-hot floats of the batch's REF then ALT windows. */
+function oneHotWindows(batch: VariantWindowBatch, length: number): Float32Array {
+  const rows = batch.refCount + batch.alts.length;
+  const x = new Float32Array(rows * 4 * length);
+  oneHotBytes(batch.bytes.subarray(0, rows * length), length, x);
+  return x;
+}
+
+/** The windows as a tensor, reverse-complemented when asked (inside the caller's tidy scope). */
+function windowTensor(x: Float32Array, rows: number, length: number, reverseComplement: boolean): Tensor {
+  const all = tensor(x, [rows, 4, length]);
+  return reverseComplement ? all.flip([1, 2]) : all;
+}
+
 /**
  * [refCount + alts, outputs] raw outputs (float32, row-major).
  * @param reverseComplement score the reverse-complemented windows.
@@ -29,13 +44,11 @@ export function variantWindowOutputs(saved: SavedModel, batch: VariantWindowBatc
   model.eval();
   const forward = (x: Tensor): Tensor => (model as unknown as { forward(x: Tensor): Tensor }).forward(x);
   const rows = batch.refCount + batch.alts.length;
-  const x = new Float32Array(rows * 4 * length);
-  oneHotBytes(batch.bytes.subarray(0, rows * length), length, x);
+  const x = oneHotWindows(batch, length);
   const layers = patchingLayers(model);
   return tidy(() =>
     inferenceMode(() => {
-      let all = tensor(x, [rows, 4, length]);
-      if (reverseComplement) all = all.flip([1, 2]);
+      const all = windowTensor(x, rows, length, reverseComplement);
       const T = saved.description.task.outputs.length;
       const out = new Float32Array(rows * T);
       const patched = layers === null ? [] : batch.alts.map((a, i) => (a.refLength === a.altLength ? i : -1)).filter((i) => i >= 0);
@@ -47,7 +60,7 @@ export function variantWindowOutputs(saved: SavedModel, batch: VariantWindowBatc
       const byLength = new Map<number, number[]>();
       for (const i of patched) byLength.set(batch.alts[i]!.refLength, [...(byLength.get(batch.alts[i]!.refLength) ?? []), i]);
       const groups: (PatchGroup & { alts: number[] })[] = [...byLength].map(([n, alts]) => {
-        const begin = Math.ceil((length - n) / 2);
+        const begin = alleleOffset(n, length);
         const [start, end] = reverseComplement ? [length - begin - n, length - begin] : [begin, begin + n];
         const windows = all.indexSelect(0, tensor(Int32Array.from(alts, (i) => batch.refCount + i), [alts.length], 'int64'));
         return {
@@ -89,12 +102,10 @@ export function variantWindowProfiles(saved: SavedModel, batch: VariantWindowBat
   const model = saved.model;
   model.eval();
   const rows = batch.refCount + batch.alts.length;
-  const x = new Float32Array(rows * 4 * length);
-  oneHotBytes(batch.bytes.subarray(0, rows * length), length, x);
+  const x = oneHotWindows(batch, length);
   return tidy(() =>
     inferenceMode(() => {
-      let all = tensor(x, [rows, 4, length]);
-      if (reverseComplement) all = all.flip([1, 2]);
+      const all = windowTensor(x, rows, length, reverseComplement);
       const out = (model as unknown as { forward(x: Tensor): { profile: Tensor; counts: Tensor } }).forward(all);
       return {
         counts: out.counts.contiguous().data<Float32Array>(),

@@ -4,31 +4,21 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { BgzfEncoder } from './bgzf.js';
 
+/** Writes `content` to `path` so that the file is either absent or complete (see AtomicFileWriter). */
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  const fd = openSync(temporary, 'wx');
+  const writer = new AtomicFileWriter(path);
   try {
-    let done = 0;
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(temporary, path);
-  } catch (err) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-    rmSync(temporary, { force: true });
-    throw err;
+    writer.write(content);
+    writer.commit();
+  } finally {
+    writer.abort(); // no-op after a commit
   }
 }
 
 /**
  * A file written piece by piece that appears under its name only when `commit()` succeeds
  * (temporary name in the same folder, fsync, rename); `abort()` removes the temporary file.
- * Text is buffered and written in blocks of about 1 MiB. With `bgzf: true` the bytes are
+ * Text is buffered and written in blocks of about 1 MiB; bytes are written as they come. With `bgzf: true` the bytes are
  * compressed as BGZF (blocked gzip: readable by gunzip, and indexable by tabix).
  */
 export class AtomicFileWriter {
@@ -44,22 +34,26 @@ export class AtomicFileWriter {
     this.bgzf = bgzf ? new BgzfEncoder() : undefined;
   }
 
-  write(text: string): void {
+  write(content: string | Uint8Array): void {
     if (this.fd === undefined) throw new Error(`${this.path}: write after commit or abort`);
-    this.pending.push(text);
-    this.pendingLength += text.length;
+    if (typeof content !== 'string') {
+      this.flush();
+      this.writeBytes(this.bgzf ? this.bgzf.push(content) : content);
+      return;
+    }
+    this.pending.push(content);
+    this.pendingLength += content.length;
     if (this.pendingLength >= 1 << 20) this.flush();
   }
 
-  /** Flushes, fsyncs and renames the file into place. */
+  /** Flushes, fsyncs and renames the file into place; on failure the temporary file is removed (`abort`). */
   commit(): void {
     this.flush();
     if (this.bgzf) this.writeBytes(this.bgzf.finish());
-    const fd = this.fd!;
+    fsyncSync(this.fd!);
+    closeSync(this.fd!);
     this.fd = undefined;
     try {
-      fsyncSync(fd);
-      closeSync(fd);
       renameSync(this.temporary, this.path);
     } catch (err) {
       rmSync(this.temporary, { force: true });

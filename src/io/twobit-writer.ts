@@ -6,9 +6,8 @@
  * the IUPAC ambiguity codes are stored as N blocks; case is kept through mask blocks.
  * Holds each record's packed form (a quarter of its length) until the file is written.
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
+import { AtomicFileWriter } from './atomic-write.js';
 
 export interface TwoBitInputRecord {
   /** 1 to 255 characters. */
@@ -66,26 +65,14 @@ export function writeTwoBit(path: string, records: Iterable<TwoBitInputRecord>):
     offset += r.body.length;
   }
 
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const fd = openSync(tmp, 'wx');
+  const writer = new AtomicFileWriter(path);
   try {
-    writeAll(fd, head);
-    for (const r of encoded) writeAll(fd, r.body);
-    closeSync(fd);
-    renameSync(tmp, path);
-  } catch (error) {
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-    unlinkSync(tmp);
-    throw error;
+    writer.write(head);
+    for (const r of encoded) writer.write(r.body);
+    writer.commit();
+  } finally {
+    writer.abort(); // no-op after a commit
   }
-}
-
-function writeAll(fd: number, bytes: Buffer): void {
-  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 function encodeRecord(name: string, bases: Uint8Array): Buffer {

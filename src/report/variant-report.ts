@@ -69,16 +69,22 @@ function allele(ref: string, alt: string): string {
   return `${escapeHtml(short(ref))}&gt;${escapeHtml(short(alt))}`;
 }
 
+/** Attribution logos of an allele's REF and ALT windows, on one scale and one width. */
+export function alleleLogos(ref: AlleleTrackRecord, alt: AlleleTrackRecord, titles: [string, string], { includeDefs = true } = {}): [string, string] {
+  const [lo1, hi1] = attributionExtent(ref.attributions);
+  const [lo2, hi2] = attributionExtent(alt.attributions);
+  const yDomain: [number, number] = [Math.min(lo1, lo2), Math.max(hi1, hi2)];
+  const minWidth = Math.max(ref.sequence.length, alt.sequence.length) * 14 + 60;
+  const logo = (track: AlleleTrackRecord, title: string) =>
+    attributionLogo(track.attributions, { title, yDomain, firstPosition: track.firstPosition, widthPerPosition: 14, height: 70, includeDefs, minWidth });
+  return [logo(ref, titles[0]), logo(alt, titles[1])];
+}
+
 function exampleSection(examples: readonly VariantExampleRecord[], score: string): string {
   if (examples.length === 0) return '';
   const figures = examples.map((e) => {
-    const [lo1, hi1] = attributionExtent(e.ref.attributions);
-    const [lo2, hi2] = attributionExtent(e.alt.attributions);
-    const yDomain: [number, number] = [Math.min(lo1, lo2), Math.max(hi1, hi2)];
-    const width = Math.max(e.ref.sequence.length, e.alt.sequence.length) * 14 + 60;
-    const logo = (track: AlleleTrackRecord, title: string) =>
-      attributionLogo(track.attributions, { title, yDomain, firstPosition: track.firstPosition, widthPerPosition: 14, height: 70, includeDefs: false, minWidth: width });
-    return `<figure class="variant-example"><h3>${escapeHtml(e.output)}: ${escapeHtml(e.label)} <span class="muted">(${escapeHtml(score)} ${formatValue(e.effect)})</span></h3>${logo(e.ref, 'REF')}${logo(e.alt, 'ALT')}</figure>`;
+    const [ref, alt] = alleleLogos(e.ref, e.alt, ['REF', 'ALT'], { includeDefs: false });
+    return `<figure class="variant-example"><h3>${escapeHtml(e.output)}: ${escapeHtml(e.label)} <span class="muted">(${escapeHtml(score)} ${formatValue(e.effect)})</span></h3>${ref}${alt}</figure>`;
   });
   return `<h2>Largest effects, base by base</h2><p class="muted">Saliency (gradient × input) of the output on the REF and the ALT window around the allele; letters above the axis raise the prediction, below it lower it. Both rows share one scale.</p>${figures.join('')}`;
 }

@@ -1,5 +1,6 @@
 /** The JSON bodies of the API's answers, built from the worker's plain results. */
-import { attributionExtent, attributionLogo } from '../../report/logo.js';
+import { attributionLogo } from '../../report/logo.js';
+import { alleleLogos } from '../../report/variant-report.js';
 import type { ModelServerInfo } from './model-client.js';
 import type { ExplainResult, ScoreVariantResult, VariantAlleles } from './protocol.js';
 import type { ExplainRequest, SequenceInputs, ServeLimits } from './requests.js';
@@ -95,11 +96,6 @@ export function variantBody(variant: VariantAlleles, bothStrands: boolean, resul
 
 /** REF and ALT attribution logos on one scale. */
 function variantLogos(tracks: NonNullable<ScoreVariantResult['tracks']>) {
-  const [lo1, hi1] = attributionExtent(tracks.ref.attributions);
-  const [lo2, hi2] = attributionExtent(tracks.alt.attributions);
-  const yDomain: [number, number] = [Math.min(lo1, lo2), Math.max(hi1, hi2)];
-  const minWidth = Math.max(tracks.ref.sequence.length, tracks.alt.sequence.length) * 14 + 60;
-  const logo = (track: typeof tracks.ref, title: string) =>
-    attributionLogo(track.attributions, { title, yDomain, firstPosition: track.firstPosition, widthPerPosition: 14, height: 70, minWidth });
-  return { output: tracks.output, method: 'saliency', refSvg: logo(tracks.ref, `REF: ${tracks.output}`), altSvg: logo(tracks.alt, `ALT: ${tracks.output}`) };
+  const [refSvg, altSvg] = alleleLogos(tracks.ref, tracks.alt, [`REF: ${tracks.output}`, `ALT: ${tracks.output}`]);
+  return { output: tracks.output, method: 'saliency', refSvg, altSvg };
 }
