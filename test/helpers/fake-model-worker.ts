@@ -20,7 +20,9 @@ const send = (m: FromWorker): void => port.postMessage(m);
 
 if (starts > 1 && existsSync(join(modelDir, 'fail-restart'))) {
   send({ type: 'failed', message: 'cannot load the fake model' });
-  port.close();
+  port.on('message', (m: ToWorker) => {
+    if (m.type === 'stop') port.close();
+  });
 } else {
   const model = { architecture: { name: 'fake', options: {} }, input: { kind: 'sequence', length: 4 }, task: { kind: 'regression', outputs: ['length'] } } as unknown as ModelDescription;
   send({ type: 'ready', model, genome: null });

@@ -130,7 +130,13 @@ export class ModelClient {
     this.#failAll(new HttpError(500, `the model worker stopped (${reason}) while answering this request; a new one has been started`));
     this.#restarts++;
     const next = spawn(this.#options);
-    next.ready.catch((err: Error) => (this.#broken ??= err.message)); // jobs sent meanwhile fail when it exits
+    // A worker that fails to load reports it and waits to be stopped, so its message always
+    // arrives before its exit (a worker's last messages can otherwise arrive after its 'exit').
+    next.ready.catch((err: Error) => {
+      this.#broken ??= err.message;
+      this.#failAll(new HttpError(500, `the model worker could not be restarted: ${this.#broken}`));
+      void next.worker.terminate();
+    });
     this.#workerReady = false;
     this.#attach(next.worker);
   }

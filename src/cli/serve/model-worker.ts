@@ -96,8 +96,8 @@ async function stop(jobs: ModelJobs): Promise<void> {
 opening.then(
   (jobs) => send({ type: 'ready', model: jobs.saved.description, genome: jobs.genomeSummary() }),
   (err: unknown) => {
+    // Stay alive until the client stops this worker, so 'failed' arrives before the exit.
     send({ type: 'failed', message: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
-    port.close();
   },
 );
 
@@ -105,7 +105,7 @@ port.on('message', (message: ToWorker) => {
   if (message.type === 'stop') {
     stopping = true;
     queue.length = 0;
-    if (!running) void opening.then(stop, () => {});
+    if (!running) void opening.then(stop, () => port.close());
     return;
   }
   queue.push({ id: message.id, job: message.job });
