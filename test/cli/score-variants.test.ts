@@ -245,9 +245,14 @@ test('SIGTERM mid-run: exit 143, no output and no temporary file left', async ()
   const child = spawn(process.execPath, [cli, 'score-variants', '--model', join(dir, 'counts200'), '--vcf', join(sub, 'many.vcf'), '--genome', join(chr20, 'z.fa.gz'), '--out', join(sub, 'many.tsv'), '--vcf-out', join(sub, 'many.out.vcf')]);
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  // Once a temporary output exists the signal handler is installed and scoring has begun.
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  let running = true;
+  void exited.then(() => (running = false));
+  while (running && !readdirSync(sub).some((f) => f.endsWith('.tmp'))) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(running, `strand exited before any output was started: ${stderr}`);
   child.kill('SIGTERM');
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  const code = await exited;
   assert.equal(code, 143, stderr);
   assert.match(stderr, /strand: interrupted \(SIGTERM\); no output written/);
   assert.deepEqual(readdirSync(sub), ['many.vcf']);
