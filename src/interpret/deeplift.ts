@@ -6,78 +6,73 @@
  * held constant (f'(z) where |z - z_ref| < 1e-6). The x half is then affine in x and equals
  * f(x) at x and f(x_ref) at x_ref, so gradient * (x - x_ref) sums to f(x) - f(x_ref).
  *
+ * The nonlinearities are the model's activation and max-pooling modules, whose `forward` is
+ * replaced for the pass; everything else (convolutions, residual additions, crops, heads) runs
+ * as written, so any model built from such modules works (Sequential chains, Basset, bpnet's
+ * residual blocks and two heads). A model that lists a `layerChain()` (DeepBind) runs that chain.
+ * Nonlinear operations written inline in a forward would break the summation, so every pass is
+ * checked: contributions must sum to the output difference of each pair.
+ *
  * Max pooling (MaxPool1d, GlobalMaxPool1d): with i the position chosen in x's window and j the
  * one chosen in the reference's, d_i = z_i - zref_i >= out - out_ref >= d_j = z_j - zref_j, so
  * the output difference is written as t * d_i + (1 - t) * d_j with t in [0, 1] held constant:
  * the gradient goes through the x-chosen position (and, where the reference chose another
  * position, partly through that one). Summation to delta holds exactly.
  */
-import { InputError, noGrad, tidy, type Tensor } from '../core/index.js';
+import { enableGrad, InputError, noGrad, tidy, type Tensor } from '../core/index.js';
 import * as ops from '../ops/index.js';
 import {
-  AvgPool1d,
   BatchNorm1d,
-  ConstantPad1d,
-  Conv1d,
   Dropout,
+  ELU,
+  Embedding,
   Exp,
   Flatten,
-  GlobalAvgPool1d,
+  GELU,
   GlobalMaxPool1d,
-  Linear,
+  GRU,
+  LayerNorm,
+  LeakyReLU,
+  LogSoftmax,
+  LSTM,
   MaxPool1d,
   Module,
+  MultiheadAttention,
   ReLU,
   Sigmoid,
+  SiLU,
+  Softmax,
   Softplus,
   Tanh,
 } from '../nn/index.js';
 import { makeBaselines } from './baselines.js';
 import { modelLayers, type LayerChain } from './layer-chain.js';
-import { checkOneHot, checkPositiveInt, selectTarget, withInputGradOnly, type ForwardModel, type Target } from './target.js';
+import { checkOneHot, checkPositiveInt, isLinearTarget, isProfileOutput, selectTarget, withInputGradOnly, type ForwardModel, type ModelOutput, type Target } from './target.js';
 
 const EPS = 1e-6;
 
-/** The layers of a model DeepLIFT can walk, or an InputError naming what it supports. */
-function layersOf(module: Module): Module[] {
-  const chain = (module as Partial<LayerChain>).layerChain;
-  if (typeof chain === 'function') chain.call(module); // throws its own reason when this configuration has no chain
-  const layers = modelLayers(module);
-  if (layers !== null) return layers;
-  throw new InputError(
-    `DeepLIFT supports Sequential models, models with a Sequential 'body' or 'layers', and models listing their layer chain; got ${module.constructor.name}`,
-  );
+const ELEMENTWISE = [ReLU, GELU, Sigmoid, Tanh, Softplus, LeakyReLU, ELU, SiLU, Exp] as const;
+/** Modules whose nonlinearity mixes positions or channels; DeepLIFT's rescale rule does not cover them. */
+const UNSUPPORTED = [LSTM, GRU, MultiheadAttention, LayerNorm, Softmax, LogSoftmax, Embedding] as const;
+
+type TensorForward = (x: Tensor) => Tensor;
+
+/** The derivative of an element-wise f at z (autograd on a detached copy). */
+function derivative(f: TensorForward, z: Tensor): Tensor {
+  return enableGrad(() => {
+    const leaf = z.detach().clone().requiresGrad_();
+    f(leaf).sum().backward();
+    return leaf.grad!;
+  });
 }
 
-/** Value and derivative of an element-wise activation, or null when the layer is not one. */
-function activation(layer: Module): ((z: Tensor) => { y: Tensor; dy: () => Tensor }) | null {
-  if (layer instanceof ReLU) return (z) => ({ y: z.relu(), dy: () => z.gt(0).toDType(z.dtype) });
-  if (layer instanceof Sigmoid)
-    return (z) => {
-      const y = z.sigmoid();
-      return { y, dy: () => y.mul(y.neg().add(1)) };
-    };
-  if (layer instanceof Tanh)
-    return (z) => {
-      const y = z.tanh();
-      return { y, dy: () => y.mul(y).neg().add(1) };
-    };
-  if (layer instanceof Softplus) return (z) => ({ y: layer.forward(z), dy: () => z.mul(layer.beta).sigmoid() });
-  if (layer instanceof Exp)
-    return (z) => {
-      const y = z.exp();
-      return { y, dy: () => y };
-    };
-  return null;
-}
-
-function rescale(f: (z: Tensor) => { y: Tensor; dy: () => Tensor }, z: Tensor, zr: Tensor): Tensor {
-  const yr = f(zr).y;
+function rescale(f: TensorForward, z: Tensor, zr: Tensor): Tensor {
+  const yr = f(zr);
   const m = noGrad(() => {
-    const { y, dy } = f(z.detach());
-    const dz = z.detach().sub(zr);
+    const zd = z.detach();
+    const dz = zd.sub(zr);
     const small = dz.abs().lt(EPS);
-    return ops.whereSelf(small, dy(), y.sub(yr).div(ops.whereScalarSelf(small, 1, dz)));
+    return ops.whereSelf(small, derivative(f, zd), f(zd).sub(yr).div(ops.whereScalarSelf(small, 1, dz)));
   });
   return yr.add(z.sub(zr).mul(m));
 }
@@ -95,58 +90,125 @@ function rescaleMax(z: Tensor, zr: Tensor, v: Tensor, vr: Tensor, i: Tensor, ir:
   return vr.add(t.mul(di)).add(t.neg().add(1).mul(dj));
 }
 
-function layerForward(layer: Module, h: Tensor, n: number): Tensor {
-  if (layer.training && (layer instanceof BatchNorm1d || layer instanceof Dropout)) {
-    throw new InputError(`DeepLIFT needs the model in eval mode (call model.eval()): ${layer.constructor.name} is in training mode`);
+/** The reference-aware forward of a nonlinear module on [x rows; reference rows] (n each), or null for modules run as they are. */
+function referenceAware(layer: Module, n: number): TensorForward | null {
+  const halves = (h: Tensor): [Tensor, Tensor] => [h.narrow(0, 0, n), h.narrow(0, n, n)];
+  if (ELEMENTWISE.some((kind) => layer instanceof kind)) {
+    const f = (layer as Module & { forward: TensorForward }).forward.bind(layer);
+    return (h) => {
+      const [z, zr] = halves(h);
+      return ops.cat([rescale(f, z, zr), f(zr)]);
+    };
   }
-  if (layer instanceof Flatten && (layer.startDim === 0 || layer.startDim < -h.ndim + 1)) {
-    throw new InputError('DeepLIFT needs Flatten to keep the batch dimension (startDim >= 1)');
-  }
-  if (
-    layer instanceof Conv1d ||
-    layer instanceof Linear ||
-    layer instanceof BatchNorm1d ||
-    layer instanceof Dropout ||
-    layer instanceof Flatten ||
-    layer instanceof AvgPool1d ||
-    layer instanceof GlobalAvgPool1d ||
-    layer instanceof ConstantPad1d
-  ) {
-    return (layer as unknown as ForwardModel).forward(h);
-  }
-  const z = h.narrow(0, 0, n);
-  const zr = h.narrow(0, n, n);
-  const f = activation(layer);
-  if (f !== null) return ops.cat([rescale(f, z, zr), f(zr).y]);
   if (layer instanceof MaxPool1d) {
     const { kernelSize, stride, padding, dilation, ceilMode } = layer;
-    const [v, i] = ops.maxPool1dWithIndices(z, kernelSize, { stride, padding, dilation, ceilMode });
-    const [vr, ir] = ops.maxPool1dWithIndices(zr, kernelSize, { stride, padding, dilation, ceilMode });
-    return ops.cat([rescaleMax(z, zr, v, vr, i, ir), vr]);
+    return (h) => {
+      const [z, zr] = halves(h);
+      const [v, i] = ops.maxPool1dWithIndices(z, kernelSize, { stride, padding, dilation, ceilMode });
+      const [vr, ir] = ops.maxPool1dWithIndices(zr, kernelSize, { stride, padding, dilation, ceilMode });
+      return ops.cat([rescaleMax(z, zr, v, vr, i, ir), vr]);
+    };
   }
   if (layer instanceof GlobalMaxPool1d) {
-    const i = z.argmax({ dim: 2, keepdim: true });
-    const ir = zr.argmax({ dim: 2, keepdim: true });
-    const vr = zr.gather(2, ir);
-    return ops.cat([rescaleMax(z, zr, z.gather(2, i), vr, i, ir), vr]).squeezeDim(2);
+    return (h) => {
+      const [z, zr] = halves(h);
+      const i = z.argmax({ dim: 2, keepdim: true });
+      const ir = zr.argmax({ dim: 2, keepdim: true });
+      const vr = zr.gather(2, ir);
+      return ops.cat([rescaleMax(z, zr, z.gather(2, i), vr, i, ir), vr]).squeezeDim(2);
+    };
   }
-  throw new InputError(`DeepLIFT does not support layer ${layer.constructor.name}`);
+  return null;
+}
+
+/** Throws an InputError for modules DeepLIFT cannot run: training mode, batch-flattening, unsupported nonlinearities. */
+function checkModules(model: Module): void {
+  for (const [path, m] of model.namedModules()) {
+    const name = path === '' ? m.constructor.name : `${path} (${m.constructor.name})`;
+    if (m.training && (m instanceof BatchNorm1d || m instanceof Dropout)) {
+      throw new InputError(`DeepLIFT needs the model in eval mode (call model.eval()): ${name} is in training mode`);
+    }
+    if (m instanceof Flatten && m.startDim === 0) throw new InputError(`DeepLIFT needs Flatten to keep the batch dimension (startDim >= 1): ${name}`);
+    if (UNSUPPORTED.some((kind) => m instanceof kind)) {
+      throw new InputError(`DeepLIFT's rescale rule does not cover ${name}; use integrated gradients, saliency or ISM for this model`);
+    }
+  }
+}
+
+/** Runs fn with the listed modules' forward replaced (own properties on the instances), then restores them. */
+function withForwards<T>(replacements: Map<Module, TensorForward>, fn: () => T): T {
+  const saved = [...replacements.keys()].map((m) => ({ m, own: Object.getOwnPropertyDescriptor(m, 'forward') }));
+  try {
+    for (const [m, forward] of replacements) Object.defineProperty(m, 'forward', { value: forward, configurable: true, writable: true });
+    return fn();
+  } finally {
+    for (const { m, own } of saved) {
+      if (own === undefined) delete (m as { forward?: unknown }).forward;
+      else Object.defineProperty(m, 'forward', own);
+    }
+  }
 }
 
 /**
  * Runs `module` in reference-aware mode on x and xRef (same shape [B, ...]).
- * @returns [2B, ...]: rows 0..B-1 the x outputs (differentiable w.r.t. x with DeepLIFT
- * multipliers), rows B..2B-1 the reference outputs.
+ * @returns the model output for [x; xRef] ([2B, ...], or both heads of a profile model): rows
+ * 0..B-1 the x outputs (differentiable w.r.t. x with DeepLIFT multipliers), rows B..2B-1 the
+ * reference outputs.
  */
-export function deepliftForward(module: Module, x: Tensor, xRef: Tensor): Tensor {
+export function deepliftForward(module: Module, x: Tensor, xRef: Tensor): ModelOutput {
   if (x.shape.join() !== xRef.shape.join()) {
     throw new InputError(`expected x and reference of the same shape, got (${x.shape.join(', ')}) and (${xRef.shape.join(', ')})`);
   }
-  const layers = layersOf(module);
+  const listed = (module as Partial<LayerChain>).layerChain;
+  if (typeof listed === 'function') listed.call(module); // throws its own reason when this configuration has no chain
+  const chain = modelLayers(module);
+  const modules = chain === null ? [module] : chain;
+  modules.forEach(checkModules);
   const n = x.shape[0]!;
-  let h = ops.cat([x, xRef]);
-  for (const layer of layers) h = layerForward(layer, h, n);
-  return h;
+  const replacements = new Map<Module, TensorForward>();
+  for (const m of modules.flatMap((top) => [...top.namedModules().values()])) {
+    const forward = referenceAware(m, n);
+    if (forward !== null) replacements.set(m, forward);
+  }
+  const input = ops.cat([x, xRef]);
+  return withForwards(replacements, () =>
+    chain !== null
+      ? chain.reduce((h, layer) => (layer as Module & { forward: TensorForward }).forward(h), input)
+      : (module as Module & ForwardModel).forward(input),
+  );
+}
+
+/** Splits a [2B, ...] output (or both heads) into its x and reference rows. */
+function splitRows(out: ModelOutput, m: number): [ModelOutput, ModelOutput] {
+  const rows = (t: Tensor, from: number): Tensor => t.narrow(0, from, m);
+  if (isProfileOutput(out)) {
+    return [
+      { profile: rows(out.profile, 0), counts: rows(out.counts, 0) },
+      { profile: rows(out.profile, m), counts: rows(out.counts, m) },
+    ];
+  }
+  return [rows(out, 0), rows(out, m)];
+}
+
+/**
+ * Every pair's contributions must sum to its output difference; a gap means a nonlinearity ran
+ * outside the modules DeepLIFT replaces. The tolerance allows float rounding in long sums.
+ */
+function summationHolds(attributions: Tensor, y: Tensor, yr: Tensor): void {
+  const sums = attributions.sumDimIntList([1, 2]).toDType('float64').toArray();
+  const scale = attributions.abs().sumDimIntList([1, 2]).toDType('float64').toArray();
+  const ys = y.toDType('float64').toArray();
+  const yrs = yr.toDType('float64').toArray();
+  const unit = attributions.dtype === 'float64' ? 1e-12 : 1e-5;
+  sums.forEach((sum, i) => {
+    const delta = ys[i]! - yrs[i]!;
+    if (Math.abs(sum - delta) > 1e-3 * Math.abs(delta) + unit * (scale[i]! + Math.abs(ys[i]!) + Math.abs(yrs[i]!) + 1)) {
+      throw new InputError(
+        `DeepLIFT: contributions sum to ${sum.toPrecision(6)} but the output changes by ${delta.toPrecision(6)} from its reference: ` +
+          'the model computes a nonlinearity outside its activation and max-pooling layers; use integrated gradients, saliency or ISM for this model',
+      );
+    }
+  });
 }
 
 export interface DeepLiftOptions {
@@ -158,6 +220,11 @@ export interface DeepLiftOptions {
   seed?: number;
   /** (sequence, reference) pairs per pass. Default 64. */
   batchSize?: number;
+  /**
+   * Check that each pair's contributions sum to its output difference (an InputError if not).
+   * Default: on for targets linear in the output (task index, counts head), off otherwise.
+   */
+  checkSummation?: boolean;
 }
 
 export interface DeepLift {
@@ -171,11 +238,13 @@ export interface DeepLift {
 
 /**
  * DeepLIFT (rescale rule) / DeepSHAP attributions of the selected output.
- * @param model a Sequential of supported layers (or a model with a Sequential `body`), in eval mode.
+ * @param model in eval mode, its nonlinearities in element-wise activation and max-pooling modules
+ * (recurrent, attention and normalisation layers are an InputError).
  * @param x [N, 4, L] float32 / float64; not modified.
  */
 export function deeplift(model: Module, x: Tensor, options: DeepLiftOptions = {}): DeepLift {
   const { target, references = 'shuffle', shuffles = 10, seed = 0, batchSize = 64 } = options;
+  const check = options.checkSummation ?? isLinearTarget(target);
   checkOneHot(x);
   checkPositiveInt('batchSize', batchSize);
   return tidy(() =>
@@ -192,11 +261,13 @@ export function deeplift(model: Module, x: Tensor, options: DeepLiftOptions = {}
           tidy(() => {
             const xb = xs.narrow(0, start, m).detach().clone().requiresGrad_();
             const rb = rs.narrow(0, start, m);
-            const out = deepliftForward(model, xb, rb);
-            const y = selectTarget(out.narrow(0, 0, m), target);
-            const yr = selectTarget(out.narrow(0, m, m), target).detach();
+            const [outX, outRef] = splitRows(deepliftForward(model, xb, rb), m);
+            const y = selectTarget(outX, target);
+            const yr = selectTarget(outRef, target).detach();
             y.sum().backward();
-            return { a: xb.grad!.mul(xb.detach().sub(rb)), y: y.detach(), yr };
+            const a = xb.grad!.mul(xb.detach().sub(rb));
+            if (check) summationHolds(a, y.detach(), yr);
+            return { a, y: y.detach(), yr };
           }),
         );
       }

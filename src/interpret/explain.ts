@@ -14,7 +14,7 @@ import { integratedGradients } from './integrated-gradients.js';
 import { ism } from './ism.js';
 import { predictSequences } from './predict.js';
 import { saliency } from './saliency.js';
-import type { ForwardModel } from './target.js';
+import type { ForwardModel, HeadTarget, Target } from './target.js';
 
 export type ExplainMethod = 'saliency' | 'ig' | 'deeplift' | 'ism';
 export const EXPLAIN_METHODS: readonly ExplainMethod[] = ['saliency', 'ig', 'deeplift', 'ism'];
@@ -23,6 +23,8 @@ export interface ExplainOptions {
   method: ExplainMethod;
   /** Output to explain, by name (task or class). Default: the first. */
   task?: string;
+  /** Profile models (bpnet): the head to explain, 'counts' (default) or 'profile' (see HeadTarget). */
+  head?: HeadTarget['head'];
   /** IG steps (default 50); IG / DeepLIFT shuffled references (default 10). */
   steps?: number;
   shuffles?: number;
@@ -32,6 +34,8 @@ export interface ExplainOptions {
 export interface Explanation {
   method: ExplainMethod;
   task: string;
+  /** The head explained, for profile models. */
+  head?: HeadTarget['head'];
   /** [N, L, 4] row-major (A, C, G, T), as numpy's attributions[n] is an (L, 4) array. */
   attributions: Float32Array;
   length: number;
@@ -56,6 +60,7 @@ export function explanationOutput(e: Explanation, ids: readonly string[], about:
   return {
     method: e.method,
     tasks: ids.map(() => e.task),
+    ...(e.head !== undefined ? { head: e.head } : {}),
     ...about,
     ids: [...ids],
     sequences: e.sequences,
@@ -81,8 +86,13 @@ export function explainSequences(saved: SavedModel, sequences: readonly string[]
   if (sequences.length === 0) throw new InputError('expected at least one sequence to explain');
   const outputs = description.task.outputs;
   const task = options.task ?? outputs[0]!;
-  const target = outputs.indexOf(task);
-  if (target < 0) throw new InputError(`unknown task '${task}'; the model's outputs are ${outputs.join(', ')}`);
+  const index = outputs.indexOf(task);
+  if (index < 0) throw new InputError(`unknown task '${task}'; the model's outputs are ${outputs.join(', ')}`);
+  const profile = description.task.kind === 'profile';
+  if (options.head !== undefined && !profile) throw new InputError(`a head ('${options.head}') is chosen only for profile models; this model's task is '${description.task.kind}'`);
+  const head = profile ? (options.head ?? 'counts') : undefined;
+  if (head !== undefined && head !== 'counts' && head !== 'profile') throw new InputError(`expected the head 'counts' or 'profile', got '${String(head)}'`);
+  const target: Target = head === undefined ? index : { head, task: index };
   const fitted = sequences.map((s) => fitLength(s, length));
   const x = new Float32Array(fitted.length * 4 * length);
   fitted.forEach((s, i) => writeOneHot(s, x, i * 4 * length));
@@ -105,6 +115,7 @@ export function explainSequences(saved: SavedModel, sequences: readonly string[]
   return {
     method: options.method,
     task,
+    ...(head !== undefined ? { head } : {}),
     attributions: toPositionMajor(values, fitted.length, length),
     length,
     sequences: fitted,

@@ -3,6 +3,8 @@ import { inferenceMode, InputError, tensor, tidy, type Tensor } from '../core/in
 import { fitLength } from '../data/labelled-sequences.js';
 import { writeOneHot } from '../genomics/one-hot.js';
 import type { SavedModel } from '../models/saved-model.js';
+import type { Module } from '../nn/index.js';
+import { isProfileOutput, type ForwardModel, type ModelOutput } from './target.js';
 
 export interface Predictions {
   /** Output column names (tasks, or classes). */
@@ -20,20 +22,32 @@ export function sequenceModelLength(saved: SavedModel): number {
   return input.length;
 }
 
+/** The reported values of a model output: probabilities, values, or (profile models) predicted log total counts. */
+function readout(kind: string): (output: ModelOutput) => Tensor {
+  const single = (output: ModelOutput): Tensor => {
+    if (isProfileOutput(output)) throw new InputError(`a '${kind}' model returned profile and counts heads`);
+    return output;
+  };
+  if (kind === 'binary') return (y) => single(y).sigmoid();
+  if (kind === 'multiclass') return (y) => single(y).softmax(-1);
+  if (kind === 'profile') {
+    return (y) => {
+      if (!isProfileOutput(y)) throw new InputError('a profile model returned one tensor instead of profile and counts heads');
+      return y.counts.ndim === 1 ? y.counts.unsqueeze(1) : y.counts;
+    };
+  }
+  return single;
+}
+
 /**
- * Runs `saved` on `sequences` (centre-cropped or N-padded to the model's input length).
- * @param fn the function of the model output to report; default: the task's probabilities.
+ * Runs `saved` on `sequences` (centre-cropped or N-padded to the model's input length): per
+ * output, the probability (binary: sigmoid, multiclass: softmax), the value (regression) or,
+ * for a profile model, the predicted log total counts (its counts head).
  */
-export function predictSequences(
-  saved: SavedModel,
-  sequences: readonly string[],
-  { batchSize = 128, fn }: { batchSize?: number; fn?: (output: Tensor) => Tensor } = {},
-): Predictions {
+export function predictSequences(saved: SavedModel, sequences: readonly string[], { batchSize = 128 }: { batchSize?: number } = {}): Predictions {
   const { description, model } = saved;
   const length = sequenceModelLength(saved);
-  const transform =
-    fn ??
-    (description.task.kind === 'binary' ? (y: Tensor) => y.sigmoid() : description.task.kind === 'multiclass' ? (y: Tensor) => y.softmax(-1) : (y: Tensor) => y);
+  const transform = readout(description.task.kind);
   const outputs = description.task.outputs;
   const values = new Float32Array(sequences.length * outputs.length);
   model.eval();
@@ -41,9 +55,10 @@ export function predictSequences(
     const batch = sequences.slice(start, start + batchSize);
     const x = new Float32Array(batch.length * 4 * length);
     batch.forEach((s, i) => writeOneHot(fitLength(s, length), x, i * 4 * length));
-    const y = tidy(() =>
-      inferenceMode(() => transform((model as unknown as { forward(x: Tensor): Tensor }).forward(tensor(x, [batch.length, 4, length]))).contiguous().data<Float32Array>()),
-    );
+    const y = tidy(() => inferenceMode(() => transform((model as Module & ForwardModel).forward(tensor(x, [batch.length, 4, length]))).contiguous().data<Float32Array>()));
+    if (y.length !== batch.length * outputs.length) {
+      throw new InputError(`the model returned ${y.length / batch.length} values per sequence; its description names ${outputs.length} outputs (${outputs.join(', ')})`);
+    }
     values.set(y, start * outputs.length);
   }
   return { outputs, values };

@@ -1,21 +1,68 @@
 /** Shared by the attribution verbs: the target selector, input checks, and frozen parameters. */
-import { enableGrad, InputError, type Tensor } from '../core/index.js';
+import { enableGrad, InputError, Tensor } from '../core/index.js';
+import type { ProfileOutput } from '../models/dilated-residual-cnn.js';
 import { Module } from '../nn/index.js';
+
+/** What a sequence model returns: one tensor [N, ...], or the two heads of a profile model (bpnet). */
+export type ModelOutput = Tensor | ProfileOutput;
 
 /** Anything with a forward pass from [N, 4, L] to the model output. */
 export interface ForwardModel {
-  forward(x: Tensor): Tensor;
+  forward(x: Tensor): ModelOutput;
+}
+
+/** The head of a profile model to explain, for its output (track) `task`. */
+export interface HeadTarget {
+  /**
+   * 'counts': the predicted log total counts. 'profile': the profile logits, centred and
+   * weighted by their softmax probabilities held constant (sum_i p_i (z_i - mean z)), as
+   * BPNet explains its profile head.
+   */
+  head: 'counts' | 'profile';
+  task: number;
 }
 
 /**
- * Which scalar per sequence to explain: a task index into output [N, T], or a function of
- * the output returning [N] (for exact DeepLIFT summation it must be linear in the output,
- * e.g. a column or a sum of columns). Default: the only output of a [N] or [N, 1] model.
+ * Which scalar per sequence to explain: a task index into output [N, T], a head of a profile
+ * model, or a function of a [N, ...] output returning [N] (for exact DeepLIFT summation it must
+ * be linear in the output, e.g. a column or a sum of columns). Default: the only output of a
+ * [N] or [N, 1] model.
  */
-export type Target = number | ((output: Tensor) => Tensor);
+export type Target = number | HeadTarget | ((output: Tensor) => Tensor);
+
+export function isProfileOutput(output: ModelOutput): output is ProfileOutput {
+  return !(output instanceof Tensor);
+}
+
+/** True when the target is linear in the model output (a column, or the counts head), so DeepLIFT sums exactly. */
+export function isLinearTarget(target: Target | undefined): boolean {
+  return target === undefined || typeof target === 'number' || (typeof target === 'object' && target.head === 'counts');
+}
+
+function checkTaskIndex(task: number, tasks: number): void {
+  if (!Number.isInteger(task) || task < 0 || task >= tasks) throw new InputError(`expected a target task index in [0, ${tasks}), got ${task}`);
+}
+
+function selectHead(output: ProfileOutput, { head, task }: HeadTarget): Tensor {
+  if (head === 'counts') {
+    const counts = output.counts.ndim === 1 ? output.counts.unsqueeze(1) : output.counts;
+    checkTaskIndex(task, counts.shape[1]!);
+    return counts.select(1, task);
+  }
+  if (head !== 'profile') throw new InputError(`expected the head 'counts' or 'profile', got '${String(head)}'`);
+  checkTaskIndex(task, output.profile.shape[1]!);
+  const logits = output.profile.select(1, task);
+  const centred = logits.sub(logits.meanDim([1], { keepdim: true }));
+  return centred.mul(centred.detach().softmax(1)).sumDimIntList([1]);
+}
 
 /** output [N, ...] -> [N] as chosen by `target`. */
-export function selectTarget(output: Tensor, target: Target | undefined): Tensor {
+export function selectTarget(output: ModelOutput, target: Target | undefined): Tensor {
+  if (isProfileOutput(output)) {
+    if (typeof target !== 'object') throw new InputError("this model has a profile and a counts head: choose a head target ({ head: 'counts' | 'profile', task })");
+    return selectHead(output, target);
+  }
+  if (typeof target === 'object') throw new InputError(`a head target ('${target.head}') needs a profile model; this model returns one tensor`);
   if (typeof target === 'function') {
     const y = target(output);
     if (y.ndim !== 1 || y.shape[0] !== output.shape[0]) {
@@ -29,10 +76,7 @@ export function selectTarget(output: Tensor, target: Target | undefined): Tensor
     throw new InputError(`expected a target (task index or function) for a model with output shape [${output.shape.join(', ')}]`);
   }
   if (output.ndim !== 2) throw new InputError(`expected a [N, T] model output for a task index target, got [${output.shape.join(', ')}]`);
-  const tasks = output.shape[1]!;
-  if (!Number.isInteger(target) || target < 0 || target >= tasks) {
-    throw new InputError(`expected a target task index in [0, ${tasks}), got ${target}`);
-  }
+  checkTaskIndex(target, output.shape[1]!);
   return output.select(1, target);
 }
 
@@ -62,7 +106,7 @@ export function withInputGradOnly<T>(model: ForwardModel, fn: () => T): T {
 }
 
 /** Gradient of sum(selectTarget(forward(input))) w.r.t. input (a fresh leaf copy of it): same shape. */
-export function inputGradient(forward: (input: Tensor) => Tensor, input: Tensor, target: Target | undefined): Tensor {
+export function inputGradient(forward: (input: Tensor) => ModelOutput, input: Tensor, target: Target | undefined): Tensor {
   const leaf = input.detach().clone().requiresGrad_();
   selectTarget(forward(leaf), target).sum().backward();
   const g = leaf.grad;

@@ -3,7 +3,7 @@
  *   attributions.npy   [N, L, 4] float32 attributions (A, C, G, T), numpy-readable
  *   predictions.tsv    `id`, then one column per model output
  *   sequences.fa       the sequences as explained (fitted to the model's input length)
- *   explain.json       { method, tasks (the output explained for each sequence), title?, model?, baseline? }
+ *   explain.json       { method, tasks (the output explained for each sequence), title?, model?, baseline?, head? }
  * Each file is written atomically; reading checks that the four agree.
  */
 import { mkdirSync } from 'node:fs';
@@ -26,6 +26,8 @@ const descriptionSchema = z.object({
   title: z.string().optional(),
   model: z.string().optional(),
   baseline: z.string().optional(),
+  /** Profile models: the head explained. */
+  head: z.enum(['counts', 'profile']).optional(),
 });
 
 export type ExplainDescription = z.infer<typeof descriptionSchema>;
@@ -70,6 +72,7 @@ export function writeExplainOutput(dir: string, output: ExplainOutput): void {
     ...(output.title !== undefined ? { title: output.title } : {}),
     ...(output.model !== undefined ? { model: output.model } : {}),
     ...(output.baseline !== undefined ? { baseline: output.baseline } : {}),
+    ...(output.head !== undefined ? { head: output.head } : {}),
   };
   writeFileAtomic(join(dir, EXPLAIN_FILES.description), `${JSON.stringify(description, null, 2)}\n`);
 }

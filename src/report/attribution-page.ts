@@ -37,6 +37,8 @@ export interface AttributionPageInput {
   model?: string;
   /** Optional description of the baseline / references (IG, DeepLIFT). */
   baseline?: string;
+  /** Profile models: the head explained. */
+  head?: 'counts' | 'profile';
   sequences: readonly AttributionTrack[];
   /** Positions per logo row (default 100). */
   rowLength?: number;
@@ -138,6 +140,7 @@ export function renderAttributionSection(input: AttributionPageInput, idPrefix =
   const facts = [
     `Method: <strong>${escapeHtml(METHOD_NAMES[input.method])}</strong>`,
     `task: <strong>${escapeHtml(input.task)}</strong>`,
+    ...(input.head ? [`head: <strong>${input.head === 'counts' ? 'counts (predicted log total counts)' : 'profile (softmax-weighted profile logits)'}</strong>`] : []),
     ...(input.model ? [`model: ${escapeHtml(input.model)}`] : []),
     ...(input.baseline ? [`baseline: ${escapeHtml(input.baseline)}`] : []),
     `${total} sequence${total === 1 ? '' : 's'}`,

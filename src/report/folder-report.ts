@@ -90,6 +90,7 @@ function explanationPart(e: ExplainOutput, prefix: string, maxTracks: number): P
       task: [...new Set(e.tasks)].join(', '),
       ...(e.model !== undefined ? { model: e.model } : {}),
       ...(e.baseline !== undefined ? { baseline: e.baseline } : {}),
+      ...(e.head !== undefined ? { head: e.head } : {}),
       sequences: attributionTracks(e, maxTracks),
       totalSequences: e.ids.length,
       maxSequences: maxTracks,

@@ -88,7 +88,7 @@ test('DeepLIFT: float32 Basset-like net with global max pool; reference branch e
   const net = new Sequential(new Conv1d(4, 16, 7), new ReLU(), new MaxPool1d(3), new Conv1d(16, 8, 5), new ReLU(), new GlobalMaxPool1d(), new Linear(8, 1)).eval();
   const x = oneHot(randomSeqs(8, 60, 5));
   const refs = shuffledReferences(x, { count: 1, seed: 3 }).reshape([8, 4, 60]);
-  const out = deepliftForward(net, x, refs);
+  const out = deepliftForward(net, x, refs) as Tensor;
   const plain = rows(net.forward(refs));
   const refOut = rows(out.narrow(0, 8, 8));
   plain.forEach((v, i) => assert.ok(Math.abs(v - refOut[i]!) < 1e-5));

@@ -18,16 +18,23 @@ export function registerExplain(program: Command): void {
     .requiredOption('--fasta <file>', 'sequences to explain')
     .option('--method <name>', `one of ${EXPLAIN_METHODS.join(', ')}`, 'saliency')
     .option('--task <name>', 'output (task or class) to explain; default the first')
+    .option('--head <name>', "profile models (bpnet): 'counts' (predicted log total counts, default) or 'profile' (softmax-weighted profile logits, as BPNet)")
     .option('--steps <n>', 'integrated-gradients steps', positiveInt, 50)
     .option('--shuffles <n>', 'dinucleotide-shuffled references (ig, deeplift)', positiveInt, 10)
     .requiredOption('--out <dir>', 'output folder')
-    .action(async (o: { model: string; fasta: string; method: string; task?: string; steps: number; shuffles: number; out: string }) => {
+    .action(async (o: { model: string; fasta: string; method: string; task?: string; head?: string; steps: number; shuffles: number; out: string }) => {
       if (!(EXPLAIN_METHODS as readonly string[]).includes(o.method)) throw new InputError(`unknown method '${o.method}'; choose one of ${EXPLAIN_METHODS.join(', ')}`);
       const method = o.method as ExplainMethod;
       const saved = loadModel(o.model);
       try {
         const { ids, sequences } = await readFastaRecords(o.fasta);
-        const result = explainSequences(saved, sequences, { method, ...(o.task ? { task: o.task } : {}), steps: o.steps, shuffles: o.shuffles });
+        const result = explainSequences(saved, sequences, {
+          method,
+          ...(o.task ? { task: o.task } : {}),
+          ...(o.head !== undefined ? { head: o.head as 'counts' | 'profile' } : {}),
+          steps: o.steps,
+          shuffles: o.shuffles,
+        });
         const baseline = method === 'ig' || method === 'deeplift' ? { baseline: `${o.shuffles} dinucleotide-shuffled references` } : {};
         writeExplainOutput(o.out, explanationOutput(result, ids, { model: o.model, ...baseline }));
         await writeFolderReport(o.out, { indexCopy: true });

@@ -101,9 +101,9 @@ function vcfInfo(alleles: readonly ScoredAllele[], keys: { status: string; value
   return entries;
 }
 
-/** Attribution logos of the REF and ALT windows of the 3 largest effects of the first 4 outputs (classification and regression models). */
+/** Attribution logos of the REF and ALT windows of the 3 largest effects of the first 4 outputs (profile models: of the counts head). */
 async function reportExamples(saved: SavedModel, genome: Genome, result: VariantEffectSummaryResult): Promise<VariantExampleRecord[]> {
-  if (!['binary', 'multiclass', 'regression'].includes(saved.description.task.kind)) return [];
+  if (!['binary', 'multiclass', 'regression', 'profile'].includes(saved.description.task.kind)) return [];
   const index = result.scores.indexOf(result.score);
   const examples: VariantExampleRecord[] = [];
   for (const o of result.outputs.slice(0, 4)) {

@@ -50,7 +50,13 @@ export class ModelJobs {
   }
 
   explain(job: ExplainJob): ExplainResult {
-    const e = explainSequences(this.saved, job.sequences, { method: job.method, task: job.task, steps: job.steps, shuffles: job.shuffles });
+    const e = explainSequences(this.saved, job.sequences, {
+      method: job.method,
+      task: job.task,
+      ...(job.head !== undefined ? { head: job.head } : {}),
+      steps: job.steps,
+      shuffles: job.shuffles,
+    });
     return { kind: 'explain', attributions: e.attributions, predictions: e.predictions, sequences: e.sequences };
   }
 

@@ -29,6 +29,8 @@ export interface ExplainJob {
   sequences: string[];
   method: ExplainMethod;
   task: string;
+  /** Profile models: the head to explain (default counts). */
+  head?: 'counts' | 'profile';
   steps: number;
   shuffles: number;
 }

@@ -41,6 +41,7 @@ const explainSchema = z.strictObject({
   ...sequenceFields,
   method: z.enum(EXPLAIN_METHOD_NAMES).default('saliency'),
   task: z.string().optional(),
+  head: z.enum(['counts', 'profile']).optional(),
   steps: z.int().min(1).max(200).default(50),
   shuffles: z.int().min(1).max(50).default(10),
 });
@@ -110,18 +111,21 @@ export interface ExplainRequest extends SequenceInputs {
   method: ExplainMethod;
   /** The output to explain; undefined: the model's first. */
   task: string | undefined;
+  /** Profile models: the head to explain; undefined: counts. */
+  head: 'counts' | 'profile' | undefined;
   steps: number;
   shuffles: number;
 }
 
-export function readExplainRequest(body: unknown, limits: ServeLimits, outputs: readonly string[]): ExplainRequest {
+export function readExplainRequest(body: unknown, limits: ServeLimits, { outputs, kind }: { outputs: readonly string[]; kind: string }): ExplainRequest {
   checkListLength(body, limits.maxExplainSequences);
   const parsed = validateConfig(explainSchema, body);
   if (parsed.task !== undefined && !outputs.includes(parsed.task)) {
     throw new HttpError(400, `unknown task '${parsed.task}'; the model's outputs are ${outputs.join(', ')}`);
   }
-  const { method, task, steps, shuffles } = parsed;
-  return { ...readSequences(parsed, limits.maxExplainSequences), method, task, steps, shuffles };
+  if (parsed.head !== undefined && kind !== 'profile') throw new HttpError(400, `'head' is for profile models; this model's task is '${kind}'`);
+  const { method, task, head, steps, shuffles } = parsed;
+  return { ...readSequences(parsed, limits.maxExplainSequences), method, task, head, steps, shuffles };
 }
 
 const VARIANT_TEXT = /^(\S+):([\d,]+)[\s:]+([A-Za-z]+)\s*[>/:]\s*([A-Za-z]+)$/;

@@ -73,10 +73,10 @@ function routes(client: ModelClient, limits: ServeLimits): Record<string, Partia
     },
     '/api/explain': {
       POST: async (req, res) => {
-        const request = readExplainRequest(await readJsonBody(req, limits.maxBodyBytes), limits, info.model.task.outputs);
+        const request = readExplainRequest(await readJsonBody(req, limits.maxBodyBytes), limits, info.model.task);
         const task = request.task ?? info.model.task.outputs[0]!;
-        const { sequences, method, steps, shuffles } = request;
-        const result = await client.run({ kind: 'explain', sequences, method, task, steps, shuffles });
+        const { sequences, method, head, steps, shuffles } = request;
+        const result = await client.run({ kind: 'explain', sequences, method, task, ...(head !== undefined ? { head } : {}), steps, shuffles });
         sendJson(res, 200, explainBody(info, request, task, result));
       },
     },

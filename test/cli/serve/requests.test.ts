@@ -24,9 +24,14 @@ test('sequences: upper-cased, named, counted; the first bad character is named w
   assert.throws(() => checkAlphabet('ACG\tT', 'x'), status(400, /^x: invalid character "\\t" at position 4/));
   assert.throws(() => readPredictRequest({ sequences: [{ sequence: 'A' }, { sequence: 'A' }] }, { ...DEFAULT_LIMITS, maxSequences: 1 }), status(413, /2 in one request, the limit is 1/));
   assert.throws(() => readPredictRequest({ fasta: '>a\nA\n>b\nC\n' }, { ...DEFAULT_LIMITS, maxSequences: 1 }), status(413, /2 in one request/));
-  const explain = readExplainRequest({ sequence: 'ACGT', method: 'ig', steps: 5 }, DEFAULT_LIMITS, ['T1']);
-  assert.deepEqual(explain, { ids: ['seq1'], sequences: ['ACGT'], method: 'ig', task: undefined, steps: 5, shuffles: 10 });
-  assert.throws(() => readExplainRequest({ sequence: 'ACGT', steps: 0 }, DEFAULT_LIMITS, ['T1']), /^.*steps: /);
+  const binary = { outputs: ['T1'], kind: 'binary' };
+  const explain = readExplainRequest({ sequence: 'ACGT', method: 'ig', steps: 5 }, DEFAULT_LIMITS, binary);
+  assert.deepEqual(explain, { ids: ['seq1'], sequences: ['ACGT'], method: 'ig', task: undefined, head: undefined, steps: 5, shuffles: 10 });
+  assert.throws(() => readExplainRequest({ sequence: 'ACGT', steps: 0 }, DEFAULT_LIMITS, binary), /^.*steps: /);
+  assert.throws(() => readExplainRequest({ sequence: 'ACGT', head: 'counts' }, DEFAULT_LIMITS, binary), status(400, /'head' is for profile models; this model's task is 'binary'/));
+  const profile = readExplainRequest({ sequence: 'ACGT', head: 'profile' }, DEFAULT_LIMITS, { outputs: ['plus'], kind: 'profile' });
+  assert.equal(profile.head, 'profile');
+  assert.throws(() => readExplainRequest({ sequence: 'ACGT', head: 'shape' }, DEFAULT_LIMITS, { outputs: ['plus'], kind: 'profile' }), /head/);
 });
 
 test('length notes say how a sequence was fitted to the model', () => {
