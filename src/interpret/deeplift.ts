@@ -57,8 +57,18 @@ const UNSUPPORTED = [LSTM, GRU, MultiheadAttention, LayerNorm, Softmax, LogSoftm
 
 type TensorForward = (x: Tensor) => Tensor;
 
-/** The derivative of an element-wise f at z (autograd on a detached copy). */
-function derivative(f: TensorForward, z: Tensor): Tensor {
+/** The derivative of element-wise `layer` (computing f) at z: by formula for the common activations, else by autograd. */
+function derivative(layer: Module, f: TensorForward, z: Tensor): Tensor {
+  if (layer instanceof ReLU) return z.gt(0).toDType(z.dtype);
+  if (layer instanceof Sigmoid) {
+    const y = z.sigmoid();
+    return y.mul(y.neg().add(1));
+  }
+  if (layer instanceof Tanh) {
+    const y = z.tanh();
+    return y.mul(y).neg().add(1);
+  }
+  if (layer instanceof Exp) return z.exp();
   return enableGrad(() => {
     const leaf = z.detach().clone().requiresGrad_();
     f(leaf).sum().backward();
@@ -66,15 +76,16 @@ function derivative(f: TensorForward, z: Tensor): Tensor {
   });
 }
 
-function rescale(f: TensorForward, z: Tensor, zr: Tensor): Tensor {
+/** [x half in rescale form; reference half] of element-wise `layer` (computing f). */
+function rescale(layer: Module, f: TensorForward, z: Tensor, zr: Tensor): Tensor {
   const yr = f(zr);
   const m = noGrad(() => {
     const zd = z.detach();
     const dz = zd.sub(zr);
     const small = dz.abs().lt(EPS);
-    return ops.whereSelf(small, derivative(f, zd), f(zd).sub(yr).div(ops.whereScalarSelf(small, 1, dz)));
+    return ops.whereSelf(small, derivative(layer, f, zd), f(zd).sub(yr).div(ops.whereScalarSelf(small, 1, dz)));
   });
-  return yr.add(z.sub(zr).mul(m));
+  return ops.cat([yr.add(z.sub(zr).mul(m)), yr]);
 }
 
 /** Max pooling in reference-aware form (see the module comment). v, vr: pooled values; i, ir: chosen positions (dim 2). */
@@ -97,7 +108,7 @@ function referenceAware(layer: Module, n: number): TensorForward | null {
     const f = (layer as Module & { forward: TensorForward }).forward.bind(layer);
     return (h) => {
       const [z, zr] = halves(h);
-      return ops.cat([rescale(f, z, zr), f(zr)]);
+      return rescale(layer, f, z, zr);
     };
   }
   if (layer instanceof MaxPool1d) {
