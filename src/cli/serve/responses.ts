@@ -63,6 +63,7 @@ export function explainBody(info: ModelServerInfo, request: ExplainRequest, task
   return {
     method: request.method,
     task,
+    ...(info.model.task.kind === 'profile' ? { head: request.head ?? 'counts' } : {}),
     outputs,
     inputLength: L,
     explanations: request.ids.map((id, i) => {
