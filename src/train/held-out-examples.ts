@@ -1,7 +1,8 @@
 /**
  * A few held-out examples that show what a sequence model learned: for each output (the first
  * `maxOutputs`), the `perOutput` highest-scoring positives of the test split (binary: examples
- * labelled 1 for that task; multiclass: examples of that class), found in the one evaluation pass
+ * labelled 1 for that task; multiclass: examples of that class; regression and profile models:
+ * the highest predictions, of the values or log counts), found in the one evaluation pass
  * over the split, then explained by an injected attribution method and written as an
  * explanation folder (`examples/`, io/explain-output.ts) for the run's report.
  */
@@ -31,15 +32,17 @@ export interface HeldOutExample {
 export const EXAMPLES_FOLDER = 'examples';
 
 /** Keeps the top-scoring positives of each output while the test split is evaluated. */
+export type ExampleKind = 'binary' | 'multiclass' | 'regression';
+
 export class HeldOutExampleCollector {
-  readonly #kind: 'binary' | 'multiclass';
+  readonly #kind: ExampleKind;
   readonly #outputs: readonly string[];
   readonly #perOutput: number;
   readonly #maxOutputs: number;
   readonly #best: HeldOutExample[][];
 
   /** `outputs`: every prediction column (tasks, or classes for multiclass). */
-  constructor(kind: 'binary' | 'multiclass', outputs: readonly string[], { perOutput = 2, maxOutputs = 4 }: { perOutput?: number; maxOutputs?: number } = {}) {
+  constructor(kind: ExampleKind, outputs: readonly string[], { perOutput = 2, maxOutputs = 4 }: { perOutput?: number; maxOutputs?: number } = {}) {
     this.#kind = kind;
     this.#outputs = outputs;
     this.#perOutput = perOutput;
@@ -50,12 +53,11 @@ export class HeldOutExampleCollector {
   /** For `evaluateBatches`: inputs[0] must be the [B, 4, L] one-hot sequences. */
   observe(batch: EvaluatedBatch): void {
     const P = this.#outputs.length;
-    const targetWidth = this.#kind === 'binary' ? P : 1;
-    const B = batch.targets.length / targetWidth;
+    const B = batch.predictions.length / P;
     const wanted: { row: number; output: number; score: number }[] = [];
     for (let b = 0; b < B; b++) {
       for (let o = 0; o < this.#maxOutputs; o++) {
-        const positive = this.#kind === 'binary' ? batch.targets[b * P + o] === 1 : batch.targets[b] === o;
+        const positive = this.#kind === 'binary' ? batch.targets[b * P + o] === 1 : this.#kind === 'multiclass' ? batch.targets[b] === o : true;
         const score = batch.predictions[b * P + o]!;
         if (positive && this.#qualifies(o, score)) wanted.push({ row: b, output: o, score });
       }
@@ -111,7 +113,7 @@ export function writeHeldOutExamples(outDir: string, saved: SavedModel, examples
   }
   writeExplainOutput(join(outDir, EXAMPLES_FOLDER), {
     method: explainer.method,
-    title: 'Top-scoring held-out positives',
+    title: ['binary', 'multiclass'].includes(saved.description.task.kind) ? 'Top-scoring held-out positives' : 'Held-out sequences with the highest predictions',
     tasks: examples.map((e) => e.task),
     ids: examples.map((e) => `test-example-${e.index + 1}`),
     sequences: examples.map((e) => e.sequence),

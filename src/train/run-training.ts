@@ -155,10 +155,9 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
     if (existsSync(bestPath)) loadModuleWeights(bestPath, model);
     // After a resume the best epoch may predate this process: evaluate it again then.
     const validation = bestValidation ?? (await evaluateBatches(model, forward, data.validation, task));
+    const exampleKind = task.kind === 'binary' || task.kind === 'multiclass' ? task.kind : task.kind === 'regression' || task.kind === 'profile' ? 'regression' : undefined;
     const collector =
-      options.explainExamples && data.inputKind === 'sequence' && data.features === 0 && (task.kind === 'binary' || task.kind === 'multiclass')
-        ? new HeldOutExampleCollector(task.kind, data.outputs)
-        : undefined;
+      options.explainExamples && data.inputKind === 'sequence' && data.features === 0 && exampleKind !== undefined ? new HeldOutExampleCollector(exampleKind, data.outputs) : undefined;
     const test = await evaluateBatches(model, forward, data.test, task, collector && ((batch) => collector.observe(batch)));
     const metrics = {
       monitor,

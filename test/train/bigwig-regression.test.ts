@@ -1,19 +1,23 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseConfig } from '../../src/config/load.js';
 import { trainConfigSchema } from '../../src/config/train.js';
 import { Random } from '../../src/data/random.js';
+import { saliencyExamples } from '../../src/interpret/explain.js';
+import { readNpy } from '../../src/io/npy.js';
 import { trainFromConfig } from '../../src/train/run-training.js';
 import { randomDna, tempDir, writeGenome } from '../data/genomic-fixtures.js';
 import { writeBigWig, type BigWigSection } from '../io/bigwig-writer.js';
+
+const MOTIF = 'TGACTCA';
 
 /** A genome whose peaks hold 0-3 motif copies, a bigWig track equal to the copy number over each peak, and the peaks BED. */
 function motifCopyData(tmpDir: string): { genome: { path: string; remove(): void }; bigwig: string; peaks: string } {
   // Each peak holds 0-3 copies of a motif near its centre; the track's value there is the copy number.
   const random = new Random(12);
-  const motif = 'TGACTCA';
+  const motif = MOTIF;
   const chroms: [string, string][] = [];
   const peaks: string[] = [];
   const sections: BigWigSection[] = [];
@@ -38,6 +42,36 @@ function motifCopyData(tmpDir: string): { genome: { path: string; remove(): void
   writeFileSync(bigwig, writeBigWig({ chroms: chroms.map(([name, s]) => ({ name, size: s.length })), sections }));
   writeFileSync(join(tmpDir, 'peaks.bed'), `${peaks.join('\n')}\n`);
   return { genome, bigwig, peaks: join(tmpDir, 'peaks.bed') };
+}
+
+/**
+ * The report's held-out examples of a model of motif copies: the highest predictions hold at
+ * least two copies (a peak holds 0-3), and with `saliencyRatio` the mean |saliency| within the
+ * copies is that many times the mean elsewhere.
+ */
+function assertExamplesHoldMotif(outDir: string, { saliencyRatio }: { saliencyRatio?: number } = {}): void {
+  const folder = join(outDir, 'examples');
+  const description = JSON.parse(readFileSync(join(folder, 'explain.json'), 'utf8')) as { title: string; tasks: string[] };
+  assert.equal(description.title, 'Held-out sequences with the highest predictions');
+  assert.deepEqual(description.tasks, ['signal', 'signal']);
+  const sequences = readFileSync(join(folder, 'sequences.fa'), 'utf8').trim().split('\n').filter((_, i) => i % 2 === 1);
+  const { data, shape } = readNpy(join(folder, 'attributions.npy'));
+  const [, L] = shape as [number, number, number];
+  sequences.forEach((s, n) => {
+    const inMotif = new Set<number>();
+    for (let at = s.indexOf(MOTIF); at >= 0; at = s.indexOf(MOTIF, at + 1)) for (let k = 0; k < MOTIF.length; k++) inMotif.add(at + k);
+    assert.ok(inMotif.size >= 2 * MOTIF.length, `example ${n + 1} holds ${inMotif.size / MOTIF.length} copies of ${MOTIF}`);
+    if (saliencyRatio === undefined) return;
+    let inside = 0;
+    let outside = 0;
+    for (let p = 0; p < L; p++) {
+      let total = 0;
+      for (let c = 0; c < 4; c++) total += Math.abs(data[(n * L + p) * 4 + c]!);
+      if (inMotif.has(p)) inside += total / inMotif.size;
+      else outside += total / (L - inMotif.size);
+    }
+    assert.ok(inside > saliencyRatio * outside, `example ${n + 1}: mean |saliency| ${inside} within the motif vs ${outside} elsewhere`);
+  });
 }
 
 /** The config's seed, data (windows around the peaks, the track as targets) and split sections. */
@@ -69,9 +103,10 @@ model: { name: deepbind, options: { filters: 16, kernel: 9, pooling: maxavg, hid
 train: { epochs: 25, batchSize: 16, optimizer: { name: adam, lr: 0.003 } }
 `,
     );
-    const result = await trainFromConfig(config, { outDir: join(tmp.dir, 'out') });
+    const result = await trainFromConfig(config, { outDir: join(tmp.dir, 'out'), explainExamples: saliencyExamples });
     assert.deepEqual(Object.keys(result.test.perTask), ['signal']);
     assert.ok(result.test.mean.pearson! > 0.8, `held-out Pearson ${result.test.mean.pearson}`);
+    assertExamplesHoldMotif(join(tmp.dir, 'out'), { saliencyRatio: 3 });
   } finally {
     tmp.remove();
     removeGenome();
@@ -91,9 +126,10 @@ model: { name: bpnet, options: { filters: 16, stemKernel: 9, layers: 3, profileK
 train: { epochs: 15, batchSize: 16, optimizer: { name: adam, lr: 0.004 } }
 `,
     );
-    const result = await trainFromConfig(config, { outDir: join(tmp.dir, 'out') });
+    const result = await trainFromConfig(config, { outDir: join(tmp.dir, 'out'), explainExamples: saliencyExamples });
     assert.ok(result.history.at(-1)!.train_loss! < result.history[0]!.train_loss!, 'the profile loss falls');
     assert.ok(result.test.mean.pearson! > 0.5, `held-out Pearson of log total counts ${result.test.mean.pearson}`);
+    assertExamplesHoldMotif(join(tmp.dir, 'out'));
   } finally {
     tmp.remove();
     removeGenome();
