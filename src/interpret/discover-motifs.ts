@@ -15,7 +15,7 @@ import { filterMotifs } from './motifs/filter-motifs.js';
 import { trimPwm, type Pwm } from './motifs/pwm.js';
 import { clusterSeqlets, findSeqlets } from './motifs/seqlets.js';
 import { saliency } from './saliency.js';
-import type { ForwardModel } from './target.js';
+import { outputTarget, type ForwardModel, type HeadTarget } from './target.js';
 
 export interface DiscoveredMotif {
   name: string;
@@ -29,6 +29,8 @@ export interface DiscoveredMotif {
 export interface DiscoverOptions {
   /** Output whose attributions give the seqlets. Default: the first. */
   task?: string;
+  /** Profile models: the head whose attributions give the seqlets. Default 'counts'. */
+  head?: HeadTarget['head'];
   database?: readonly MemeMotif[];
   /** Filters need at least this many sites to be reported. Default 10. */
   minSites?: number;
@@ -45,9 +47,7 @@ export function firstConvolution(model: Module): Conv1d {
 export function discoverMotifs(saved: SavedModel, sequences: readonly string[], options: DiscoverOptions = {}): DiscoveredMotif[] {
   const length = saved.description.input.length;
   if (saved.description.input.kind !== 'sequence' || length === undefined) throw new InputError('motifs need a model of DNA sequences');
-  const outputs = saved.description.task.outputs;
-  const target = outputs.indexOf(options.task ?? outputs[0]!);
-  if (target < 0) throw new InputError(`unknown task '${options.task}'; the model's outputs are ${outputs.join(', ')}`);
+  const { target } = outputTarget(saved.description, options);
   const { minSites = 10, maxClusters = 10 } = options;
   const db = options.database ? prepareDatabase(options.database.map((m) => ({ id: m.id, name: m.name, pwm: m.pwm }))) : undefined;
   const matchesOf = (name: string, pwm: Pwm) => (db ? compareMotif({ id: name, pwm }, db) : []);

@@ -14,7 +14,7 @@ import { integratedGradients } from './integrated-gradients.js';
 import { ism } from './ism.js';
 import { predictSequences } from './predict.js';
 import { saliency } from './saliency.js';
-import type { ForwardModel, HeadTarget, Target } from './target.js';
+import { outputTarget, type ForwardModel, type HeadTarget } from './target.js';
 
 export type ExplainMethod = 'saliency' | 'ig' | 'deeplift' | 'ism';
 export const EXPLAIN_METHODS: readonly ExplainMethod[] = ['saliency', 'ig', 'deeplift', 'ism'];
@@ -85,14 +85,7 @@ export function explainSequences(saved: SavedModel, sequences: readonly string[]
   }
   if (sequences.length === 0) throw new InputError('expected at least one sequence to explain');
   const outputs = description.task.outputs;
-  const task = options.task ?? outputs[0]!;
-  const index = outputs.indexOf(task);
-  if (index < 0) throw new InputError(`unknown task '${task}'; the model's outputs are ${outputs.join(', ')}`);
-  const profile = description.task.kind === 'profile';
-  if (options.head !== undefined && !profile) throw new InputError(`a head ('${options.head}') is chosen only for profile models; this model's task is '${description.task.kind}'`);
-  const head = profile ? (options.head ?? 'counts') : undefined;
-  if (head !== undefined && head !== 'counts' && head !== 'profile') throw new InputError(`expected the head 'counts' or 'profile', got '${String(head)}'`);
-  const target: Target = head === undefined ? index : { head, task: index };
+  const { task, head, target } = outputTarget(description, options);
   const fitted = sequences.map((s) => fitLength(s, length));
   const x = new Float32Array(fitted.length * 4 * length);
   fitted.forEach((s, i) => writeOneHot(s, x, i * 4 * length));

@@ -1,6 +1,7 @@
 /** Shared by the attribution verbs: the target selector, input checks, and frozen parameters. */
 import { enableGrad, InputError, Tensor } from '../core/index.js';
 import type { ProfileOutput } from '../models/dilated-residual-cnn.js';
+import type { ModelDescription } from '../models/saved-model.js';
 import { Module } from '../nn/index.js';
 
 /** What a sequence model returns: one tensor [N, ...], or the two heads of a profile model (bpnet). */
@@ -54,6 +55,24 @@ function selectHead(output: ProfileOutput, { head, task }: HeadTarget): Tensor {
   const logits = output.profile.select(1, task);
   const centred = logits.sub(logits.meanDim([1], { keepdim: true }));
   return centred.mul(centred.detach().softmax(1)).sumDimIntList([1]);
+}
+
+/**
+ * The target of a saved model's output named `task` (default: its first output); for a profile
+ * model, of its `head` (default 'counts'). An InputError for unknown names and for a head of a
+ * model without heads.
+ */
+export function outputTarget(description: ModelDescription, { task, head }: { task?: string; head?: HeadTarget['head'] } = {}): { task: string; head?: HeadTarget['head']; target: Target } {
+  const outputs = description.task.outputs;
+  const name = task ?? outputs[0]!;
+  const index = outputs.indexOf(name);
+  if (index < 0) throw new InputError(`unknown task '${name}'; the model's outputs are ${outputs.join(', ')}`);
+  const profile = description.task.kind === 'profile';
+  if (head !== undefined && !profile) throw new InputError(`a head ('${head}') is chosen only for profile models; this model's task is '${description.task.kind}'`);
+  if (!profile) return { task: name, target: index };
+  const chosen = head ?? 'counts';
+  if (chosen !== 'counts' && chosen !== 'profile') throw new InputError(`expected the head 'counts' or 'profile', got '${String(chosen)}'`);
+  return { task: name, head: chosen, target: { head: chosen, task: index } };
 }
 
 /** output [N, ...] -> [N] as chosen by `target`. */

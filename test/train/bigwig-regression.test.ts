@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import { parseConfig } from '../../src/config/load.js';
 import { trainConfigSchema } from '../../src/config/train.js';
 import { Random } from '../../src/data/random.js';
+import { discoverMotifs } from '../../src/interpret/discover-motifs.js';
 import { saliencyExamples } from '../../src/interpret/explain.js';
+import { loadModel } from '../../src/models/saved-model.js';
 import { readNpy } from '../../src/io/npy.js';
 import { trainFromConfig } from '../../src/train/run-training.js';
 import { randomDna, tempDir, writeGenome } from '../data/genomic-fixtures.js';
@@ -14,7 +16,7 @@ import { writeBigWig, type BigWigSection } from '../io/bigwig-writer.js';
 const MOTIF = 'TGACTCA';
 
 /** A genome whose peaks hold 0-3 motif copies, a bigWig track equal to the copy number over each peak, and the peaks BED. */
-function motifCopyData(tmpDir: string): { genome: { path: string; remove(): void }; bigwig: string; peaks: string } {
+function motifCopyData(tmpDir: string): { genome: { path: string; remove(): void }; bigwig: string; peaks: string; chroms: [string, string][] } {
   // Each peak holds 0-3 copies of a motif near its centre; the track's value there is the copy number.
   const random = new Random(12);
   const motif = MOTIF;
@@ -41,7 +43,7 @@ function motifCopyData(tmpDir: string): { genome: { path: string; remove(): void
   const bigwig = join(tmpDir, 'signal.bw');
   writeFileSync(bigwig, writeBigWig({ chroms: chroms.map(([name, s]) => ({ name, size: s.length })), sections }));
   writeFileSync(join(tmpDir, 'peaks.bed'), `${peaks.join('\n')}\n`);
-  return { genome, bigwig, peaks: join(tmpDir, 'peaks.bed') };
+  return { genome, bigwig, peaks: join(tmpDir, 'peaks.bed'), chroms };
 }
 
 /**
@@ -130,6 +132,16 @@ train: { epochs: 15, batchSize: 16, optimizer: { name: adam, lr: 0.004 } }
     assert.ok(result.history.at(-1)!.train_loss! < result.history[0]!.train_loss!, 'the profile loss falls');
     assert.ok(result.test.mean.pearson! > 0.5, `held-out Pearson of log total counts ${result.test.mean.pearson}`);
     assertExamplesHoldMotif(join(tmp.dir, 'out'));
+    // Seqlets of either head's attributions over the test chromosome's peaks find the motif first.
+    const saved = loadModel(join(tmp.dir, 'out'));
+    const chr4 = data.chroms.find(([name]) => name === 'chr4')![1];
+    const peaks = Array.from({ length: 70 }, (_, k) => chr4.slice(1_400 + k * 2_000, 1_600 + k * 2_000));
+    for (const head of ['counts', 'profile'] as const) {
+      const seqlets = discoverMotifs(saved, peaks, { head }).filter((m) => m.source === 'seqlets');
+      const consensus = seqlets[0]!.pwm.map((row) => 'ACGT'[row.indexOf(Math.max(...row))]).join('');
+      assert.ok(consensus.includes(MOTIF) || consensus.includes('TGAGTCA'), `${head} head: first seqlet motif ${consensus}`);
+    }
+    saved.model.dispose();
   } finally {
     tmp.remove();
     removeGenome();

@@ -23,13 +23,18 @@ export function registerMotifs(program: Command): void {
     .option('--config <file>', "or: a run config whose data gives the sequences (its table's or planted data's sequences)")
     .option('--compare <db.meme>', 'motif database in MEME format (e.g. JASPAR)')
     .option('--task <name>', 'output whose attributions give the seqlets; default the first')
+    .option('--head <name>', "profile models (bpnet): the head whose attributions give the seqlets, 'counts' (default) or 'profile'")
     .requiredOption('--out <dir>', 'output folder')
-    .action(async (o: { model: string; fasta?: string; config?: string; compare?: string; task?: string; out: string }) => {
+    .action(async (o: { model: string; fasta?: string; config?: string; compare?: string; task?: string; head?: string; out: string }) => {
       const sequences = o.fasta !== undefined ? (await readFastaRecords(o.fasta)).sequences : await configSequences(o.config);
       const database = o.compare ? (await readMeme(o.compare)).motifs : undefined;
       const saved = loadModel(o.model);
       try {
-        const motifs = discoverMotifs(saved, sequences, { ...(o.task ? { task: o.task } : {}), ...(database ? { database } : {}) });
+        const motifs = discoverMotifs(saved, sequences, {
+          ...(o.task ? { task: o.task } : {}),
+          ...(o.head !== undefined ? { head: o.head as 'counts' | 'profile' } : {}),
+          ...(database ? { database } : {}),
+        });
         writeMotifsOutput(o.out, motifsOutput(motifs, database && o.compare ? { path: o.compare, motifs: database } : undefined));
         await writeFolderReport(o.out, { indexCopy: true });
         for (const m of motifs) {
