@@ -5,6 +5,7 @@
  * an error (HttpError status, else 500) and the worker goes on with the next.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { InputError } from '../../core/errors.js';
 import { HttpError } from './http-error.js';
 import { ModelJobs } from './model-jobs.js';
 import type { FromWorker, Job, JobResult, ModelWorkerData, PredictJob, ToWorker } from './protocol.js';
@@ -31,6 +32,8 @@ function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
 
 function sendError(id: number, error: unknown): void {
   if (error instanceof HttpError) send({ type: 'error', id, status: error.status, message: error.message });
+  // What the model cannot do with this request (e.g. DeepLIFT on an LSTM) is the request's problem.
+  else if (error instanceof InputError) send({ type: 'error', id, status: 422, message: error.message });
   else {
     const e = error instanceof Error ? error : new Error(String(error));
     send({ type: 'error', id, status: 500, message: `${e.name}: ${e.message.split('\n')[0]}` });

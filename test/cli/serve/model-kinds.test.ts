@@ -1,0 +1,69 @@
+/**
+ * `strand serve` with models other than the planted classifier: a profile model (bpnet) answers
+ * with its counts head and explains either head; a model DeepLIFT cannot run (DanQ's LSTM) gets
+ * a 422 naming why, not a 500.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { manualSeed } from '../../../src/core/index.js';
+import { explainSequences } from '../../../src/interpret/explain.js';
+import { predictSequences } from '../../../src/interpret/predict.js';
+import { createModel } from '../../../src/models/registry.js';
+import { describeModel, loadModel, saveModel } from '../../../src/models/saved-model.js';
+import { tempDir } from '../../data/genomic-fixtures.js';
+import { assertClose } from '../../helpers/assert-close.js';
+import { postJson } from '../../helpers/http-request.js';
+import { startServe } from '../../helpers/serve-process.js';
+
+const tmp = tempDir('strand-serve-kinds-');
+after(() => tmp.remove());
+
+function save(name: string, options: Record<string, unknown>, kind: string, outputs: string[], length: number): string {
+  const dir = join(tmp.dir, name);
+  const model = createModel(name, options);
+  saveModel(dir, model.eval(), describeModel({ architecture: { name, options }, input: { kind: 'sequence', length }, task: { kind, outputs } }));
+  model.dispose();
+  return dir;
+}
+
+const SEQUENCE = 'ACGTTGACTCAGGTTGACTCATTACGGATCCAGTACGATCGATGGCATGCAAGT';
+
+test('a profile model: predictions are its counts head, explain names and uses the head asked for', async () => {
+  manualSeed(1);
+  const dir = save('bpnet', { tasks: 2, filters: 8, stemKernel: 7, layers: 2, profileKernel: 9, crop: 3 }, 'profile', ['plus', 'minus'], 54);
+  const serve = await startServe(['--model', dir]);
+  const saved = loadModel(dir);
+  try {
+    const predict = await postJson(new URL('/api/predict', serve.url).href, { sequence: SEQUENCE });
+    assert.equal(predict.status, 200, predict.text);
+    const values = (predict.json as { predictions: { values: Record<string, number> }[] }).predictions[0]!.values;
+    assertClose([values.plus!, values.minus!], Array.from(predictSequences(saved, [SEQUENCE]).values), { atol: 1e-5 });
+    for (const head of ['counts', 'profile'] as const) {
+      const r = await postJson(new URL('/api/explain', serve.url).href, { sequence: SEQUENCE, task: 'minus', head });
+      assert.equal(r.status, 200, r.text);
+      const body = r.json as { head: string; explanations: { attributions: number[][] }[] };
+      assert.equal(body.head, head);
+      const expected = explainSequences(saved, [SEQUENCE], { method: 'saliency', task: 'minus', head }).attributions;
+      assertClose(body.explanations[0]!.attributions.flat(), Array.from(expected), { atol: 1e-5 });
+    }
+  } finally {
+    saved.model.dispose();
+    await serve.stop();
+  }
+});
+
+test('DeepLIFT on a model with an LSTM is a 422 naming the layer; other methods answer', async () => {
+  manualSeed(2);
+  const dir = save('danq', { length: 60, tasks: 1, filters: 4, kernel: 7, pool: 3, hidden: 3, dense: 4 }, 'binary', ['bound'], 60);
+  const serve = await startServe(['--model', dir]);
+  try {
+    const explain = (method: string) => postJson(new URL('/api/explain', serve.url).href, { sequence: SEQUENCE, method, shuffles: 2 });
+    const refused = await explain('deeplift');
+    assert.equal(refused.status, 422, refused.text);
+    assert.match((refused.json as { error: { message: string } }).error.message, /^DeepLIFT's rescale rule does not cover lstm \(LSTM\); use integrated gradients, saliency or ISM/);
+    assert.equal((await explain('ig')).status, 200);
+  } finally {
+    await serve.stop();
+  }
+});
