@@ -4,7 +4,7 @@
  * Strand vs the same computations written in PyTorch (bench/peers/torch_interpret.py); and
  * DeepLIFT of the counts head of a bpnet-lite-sized BPNet (2,114 bp, 64 filters, 9 residual
  * blocks) for 32 (sequence, reference) pairs vs captum / tangermeme-style hook DeepLIFT in
- * PyTorch (bench/peers/torch_deeplift_bpnet.py). Same thread count, same run.
+ * PyTorch (the same peer script). Same thread count, same run.
  * speedup = peer ms / strand ms.
  */
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,6 @@ import { DilatedResidualCNN } from '../src/models/dilated-residual-cnn.js';
 import { benchLine, median, medianMs, runPeer } from './timing.js';
 
 const peerScript = fileURLToPath(new URL('../../bench/peers/torch_interpret.py', import.meta.url));
-const bpnetPeerScript = fileURLToPath(new URL('../../bench/peers/torch_deeplift_bpnet.py', import.meta.url));
 const BPNET = { length: 2114, crop: 557, pairs: 32 };
 const WARMUP = 1;
 const RUNS = 3;
@@ -56,10 +55,10 @@ export function benchInterpret(threads: number, emit: (line: string) => void, ro
   const strand = { ism: [] as number[], deeplift: [] as number[], bpnet: [] as number[] };
   const peer = { ism: [] as number[], deeplift: [] as number[], bpnet: [] as number[] };
   for (let r = 0; r < rounds; r++) {
-    const p = runPeer<{ ism_ms: number; deeplift_ms: number }>(peerScript, [threads, WARMUP, RUNS]);
+    const p = runPeer<{ ism_ms: number; deeplift_ms: number; deeplift_bpnet_ms: number }>(peerScript, [threads, WARMUP, RUNS]);
     peer.ism.push(p.ism_ms);
     peer.deeplift.push(p.deeplift_ms);
-    peer.bpnet.push(runPeer<{ deeplift_bpnet_ms: number }>(bpnetPeerScript, [threads, WARMUP, RUNS]).deeplift_bpnet_ms);
+    peer.bpnet.push(p.deeplift_bpnet_ms);
     const s = strandTimes();
     strand.ism.push(s.ism);
     strand.deeplift.push(s.deeplift);

@@ -1,11 +1,13 @@
 /**
  * DeepLIFT on a model that is not a layer chain (bpnet: residual blocks, two heads) against an
- * independent PyTorch DeepLIFT done the way captum and tangermeme do it: the model runs on
- * [x; reference], and a backward hook on every ReLU module replaces its gradient by the rescale
- * multiplier (y - y_ref) / (z - z_ref). Same weights, inputs and references on both sides.
+ * independent PyTorch DeepLIFT done the way captum and tangermeme do it (`hook_deeplift` of the
+ * benchmark peer): the model runs on [x; reference], and a backward hook on every ReLU module
+ * replaces its gradient by the rescale multiplier (y - y_ref) / (z - z_ref). Same weights,
+ * inputs and references on both sides.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { manualSeed, noGrad, tidy, type Tensor } from '../../src/core/index.js';
 import { Random } from '../../src/data/random.js';
 import { oneHot } from '../../src/genomics/one-hot.js';
@@ -17,36 +19,18 @@ import { runPyTorch } from '../helpers/pytorch.js';
 import { PY_MODELS } from '../models/pytorch-zoo.js';
 import { assertMatches, PY_HELPERS, randomizeParameters, stateJson, tensorJson } from '../nn/torch-bridge.js';
 
-const PY_DEEPLIFT = `
-def deeplift(model, x, ref, target):
-    memo = {}
-    def keep(mod, inp, out):
-        memo[mod] = (inp[0].detach(), out.detach())
-    def rescale(mod, grad_in, grad_out):
-        z, y = memo[mod]
-        n = z.shape[0] // 2
-        dz, dy = z[:n] - z[n:], y[:n] - y[n:]
-        small = dz.abs() < 1e-6
-        m = torch.where(small, (z[:n] > 0).to(z.dtype), dy / torch.where(small, torch.ones_like(dz), dz))
-        return (grad_out[0] * torch.cat([m, m]),)
-    hooks = []
-    for mod in model.modules():
-        if isinstance(mod, nn.ReLU):
-            hooks += [mod.register_forward_hook(keep), mod.register_full_backward_hook(rescale)]
-    n = x.shape[0]
-    both = torch.cat([x, ref]).requires_grad_()
-    out = model(both)
-    task = target['task']
-    if target['head'] == 'counts':
-        y = out['counts'][:n, task]
-    else:
-        logits = out['profile'][:n, task]
+/** bench/peers/torch_interpret.py: its `hook_deeplift` is the reference here too. */
+const PEERS = fileURLToPath(new URL('../../../bench/peers/', import.meta.url));
+
+const PY_SELECT = `
+def select_head(target):
+    def select(out, n):
+        if target['head'] == 'counts':
+            return out['counts'][:n, target['task']]
+        logits = out['profile'][:n, target['task']]
         c = logits - logits.mean(-1, keepdim=True)
-        y = (c * torch.softmax(c.detach(), -1)).sum(-1)
-    y.sum().backward()
-    for h in hooks:
-        h.remove()
-    return both.grad[:n] * (x - ref)
+        return (c * torch.softmax(c.detach(), -1)).sum(-1)
+    return select
 `;
 
 function randomDna(n: number, length: number, seed: number): string[] {
@@ -72,13 +56,15 @@ test('DeepLIFT on bpnet (residual blocks, profile and counts heads) equals a hoo
     const expected = runPyTorch<{ attributions: { shape: number[]; values: number[] }[] }>(
       `${PY_HELPERS}
 ${PY_MODELS}
-${PY_DEEPLIFT}
+${PY_SELECT}
+sys.path.insert(0, inputs['peers'])
+from torch_interpret import hook_deeplift
 model = load(BPNetRef(tasks=2, f=8, stem=7, layers=3, pk=11, crop=5).double(), inputs['state'])
 model.eval()
 x, ref = T(inputs['x']), T(inputs['ref'])
-result = {'attributions': [J(deeplift(model, x, ref, target)) for target in inputs['targets']]}
+result = {'attributions': [J(hook_deeplift(model, x, ref, select_head(target))) for target in inputs['targets']]}
 `,
-      { state: stateJson(model), x: tensorJson(x), ref: tensorJson(refs.reshape([n, 4, length])), targets },
+      { state: stateJson(model), x: tensorJson(x), ref: tensorJson(refs.reshape([n, 4, length])), targets, peers: PEERS },
     );
     if (expected === null) return t.skip('python3-torch not installed');
     ours.forEach((result, i) => assertMatches(result.attributions, expected.attributions[i]!, { message: `${targets[i]!.head} head`, atol: 1e-9, rtol: 1e-7 }));
