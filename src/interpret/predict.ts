@@ -3,6 +3,7 @@ import { inferenceMode, InputError, tensor, tidy, type Tensor } from '../core/in
 import { fitLength } from '../data/labelled-sequences.js';
 import { writeOneHot } from '../genomics/one-hot.js';
 import type { SavedModel } from '../models/saved-model.js';
+import * as ops from '../ops/index.js';
 import type { Module } from '../nn/index.js';
 import { isProfileOutput, type ForwardModel, type ModelOutput } from './target.js';
 
@@ -20,6 +21,56 @@ export function sequenceModelLength(saved: SavedModel): number {
     throw new InputError(`this model takes ${input.kind} input, not DNA sequences`);
   }
   return input.length;
+}
+
+export interface ProfilePredictions {
+  outputs: string[];
+  /** Positions of each profile: the input length less the model's crop at both ends. */
+  positions: number;
+  /** [N, outputs, positions] row-major: expected counts, softmax(profile) * (exp(log counts) - 1). */
+  values: Float32Array;
+}
+
+/** One-hot [N, 4, L] of sequences fitted to the model's length. */
+function oneHotBatch(sequences: readonly string[], length: number): Tensor {
+  const x = new Float32Array(sequences.length * 4 * length);
+  sequences.forEach((s, i) => writeOneHot(fitLength(s, length), x, i * 4 * length));
+  return tensor(x, [sequences.length, 4, length]);
+}
+
+/**
+ * The predicted profiles of a profile model (bpnet) as expected counts per position: each
+ * track's softmax over positions times its predicted total (the counts head is log(1 + total)).
+ */
+export function predictProfiles(saved: SavedModel, sequences: readonly string[], { batchSize = 64 }: { batchSize?: number } = {}): ProfilePredictions {
+  if (saved.description.task.kind !== 'profile') throw new InputError(`profiles need a profile model (e.g. bpnet); this model's task is '${saved.description.task.kind}'`);
+  const length = sequenceModelLength(saved);
+  const outputs = saved.description.task.outputs;
+  const model = saved.model as Module & ForwardModel;
+  model.eval();
+  const parts: Float32Array[] = [];
+  let positions = 0;
+  for (let start = 0; start < sequences.length; start += batchSize) {
+    const batch = sequences.slice(start, start + batchSize);
+    parts.push(
+      tidy(() =>
+        inferenceMode(() => {
+          const out = model.forward(oneHotBatch(batch, length));
+          if (!isProfileOutput(out)) throw new InputError('a profile model returned one tensor instead of profile and counts heads');
+          positions = out.profile.shape[2]!;
+          const totals = ops.expm1(out.counts.reshape([batch.length, outputs.length, 1]));
+          return out.profile.softmax(2).mul(totals).contiguous().data<Float32Array>();
+        }),
+      ),
+    );
+  }
+  const values = new Float32Array(sequences.length * outputs.length * positions);
+  let at = 0;
+  for (const p of parts) {
+    values.set(p, at);
+    at += p.length;
+  }
+  return { outputs, positions, values };
 }
 
 /** The reported values of a model output: probabilities, values, or (profile models) predicted log total counts. */
@@ -53,9 +104,7 @@ export function predictSequences(saved: SavedModel, sequences: readonly string[]
   model.eval();
   for (let start = 0; start < sequences.length; start += batchSize) {
     const batch = sequences.slice(start, start + batchSize);
-    const x = new Float32Array(batch.length * 4 * length);
-    batch.forEach((s, i) => writeOneHot(fitLength(s, length), x, i * 4 * length));
-    const y = tidy(() => inferenceMode(() => transform((model as Module & ForwardModel).forward(tensor(x, [batch.length, 4, length]))).contiguous().data<Float32Array>()));
+    const y = tidy(() => inferenceMode(() => transform((model as Module & ForwardModel).forward(oneHotBatch(batch, length))).contiguous().data<Float32Array>()));
     if (y.length !== batch.length * outputs.length) {
       throw new InputError(`the model returned ${y.length / batch.length} values per sequence; its description names ${outputs.length} outputs (${outputs.join(', ')})`);
     }

@@ -4,7 +4,8 @@ import { centerWindow } from '../../genomics/intervals.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { readBed } from '../../io/bed.js';
 import { openGenome } from '../../io/genome.js';
-import { predictSequences } from '../../interpret/predict.js';
+import { predictProfiles, predictSequences } from '../../interpret/predict.js';
+import { writeNpy } from '../../io/npy.js';
 import { loadModel } from '../../models/saved-model.js';
 import { readFastaRecords } from '../../io/sequence-table.js';
 
@@ -41,18 +42,30 @@ export function registerPredict(program: Command): void {
     .option('--bed <file>', 'intervals to score (windows centred on each), with --genome')
     .option('--genome <file>', 'reference genome (FASTA or 2bit) for --bed')
     .requiredOption('--out <file>', 'output TSV')
-    .action(async (o: { model: string; fasta?: string; bed?: string; genome?: string; out: string }) => {
+    .option('--profiles <file.npy>', 'profile models (bpnet): also the predicted profiles, N x outputs x positions expected counts (numpy .npy)')
+    .action(async (o: { model: string; fasta?: string; bed?: string; genome?: string; out: string; profiles?: string }) => {
       if ((o.fasta === undefined) === (o.bed === undefined)) throw new InputError('give either --fasta or --bed (with --genome)');
       if (o.bed !== undefined && o.genome === undefined) throw new InputError('--bed needs --genome');
       const saved = loadModel(o.model);
       try {
+        if (o.profiles !== undefined && saved.description.task.kind !== 'profile') {
+          throw new InputError(`--profiles needs a profile model (e.g. bpnet); this model's task is '${saved.description.task.kind}'`);
+        }
         const length = saved.description.input.length ?? 0;
         const input = o.fasta !== undefined ? await readFastaRecords(o.fasta) : await bedWindows(o.bed!, o.genome!, length);
         const { outputs, values } = predictSequences(saved, input.sequences);
+        const profiles = o.profiles !== undefined ? predictProfiles(saved, input.sequences) : undefined;
         const lines = [['id', ...outputs].join('\t')];
         input.ids.forEach((id, i) => lines.push([id, ...Array.from(values.subarray(i * outputs.length, (i + 1) * outputs.length), (v) => v.toPrecision(6))].join('\t')));
         writeFileAtomic(o.out, `${lines.join('\n')}\n`);
         process.stderr.write(`wrote ${input.ids.length} predictions to ${o.out}\n`);
+        if (profiles !== undefined) {
+          writeNpy(o.profiles!, { data: profiles.values, shape: [input.ids.length, profiles.outputs.length, profiles.positions] });
+          const crop = (length - profiles.positions) / 2;
+          process.stderr.write(
+            `wrote ${o.profiles} (${input.ids.length} x ${profiles.outputs.length} x ${profiles.positions}: expected counts; position 0 is base ${crop + 1} of each ${length} bp window)\n`,
+          );
+        }
       } finally {
         saved.model.dispose();
       }

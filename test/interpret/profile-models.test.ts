@@ -1,15 +1,17 @@
 /**
  * Explaining and predicting with a profile model (bpnet: profile and counts heads): the counts
  * head's ISM equals the difference of predicted log counts of the mutated sequences, every
- * method runs on both heads, and targets that do not fit the model are clear errors.
+ * method runs on both heads, targets that do not fit the model are clear errors, and predicted
+ * profiles are expected counts.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { manualSeed, noGrad, tensor } from '../../src/core/index.js';
+import { fitLength } from '../../src/data/labelled-sequences.js';
 import { Random } from '../../src/data/random.js';
 import { oneHot } from '../../src/genomics/one-hot.js';
 import { EXPLAIN_METHODS, explainSequences } from '../../src/interpret/explain.js';
-import { predictSequences } from '../../src/interpret/predict.js';
+import { predictProfiles, predictSequences } from '../../src/interpret/predict.js';
 import { selectTarget } from '../../src/interpret/target.js';
 import { DeepBind, DilatedResidualCNN } from '../../src/models/index.js';
 import { describeModel, type SavedModel } from '../../src/models/saved-model.js';
@@ -82,5 +84,36 @@ test('profile model: every method explains both heads; head choices that do not 
   };
   assert.throws(() => explainSequences(binary, ['ACGTACGTACGTACGTACGT'], { method: 'saliency', head: 'counts' }), /a head \('counts'\) is chosen only for profile models; this model's task is 'binary'/);
   assert.throws(() => selectTarget(tensor([1, 2], [2, 1]), { head: 'counts', task: 0 }), /needs a profile model/);
+  binary.model.dispose();
+});
+
+test('profile model: predicted profiles are each track softmax (by hand) times its predicted total, expm1(log counts)', () => {
+  const saved = profileModel();
+  const sequences = [randomDna(LENGTH, 4), randomDna(LENGTH, 5), randomDna(30, 6)];
+  const profiles = predictProfiles(saved, sequences, { batchSize: 2 });
+  assert.equal(profiles.positions, LENGTH - 2 * 4);
+  assert.deepEqual(profiles.outputs, ['plus', 'minus']);
+  const totals = predictSequences(saved, sequences).values;
+  const x = oneHot(sequences.map((s) => fitLength(s, LENGTH)));
+  const logits = noGrad(() => (saved.model as DilatedResidualCNN).forward(x).profile.toArray());
+  const P = profiles.positions;
+  for (let n = 0; n < sequences.length; n++) {
+    for (let t = 0; t < 2; t++) {
+      const row = logits.slice((n * 2 + t) * P, (n * 2 + t + 1) * P);
+      const max = Math.max(...row);
+      const z = row.reduce((sum, v) => sum + Math.exp(v - max), 0);
+      const total = Math.expm1(totals[n * 2 + t]!);
+      for (let p = 0; p < P; p++) {
+        const want = (Math.exp(row[p]! - max) / z) * total;
+        assert.ok(Math.abs(profiles.values[(n * 2 + t) * P + p]! - want) <= 1e-4 * Math.max(1, Math.abs(want)), `sequence ${n} track ${t} position ${p}: ${profiles.values[(n * 2 + t) * P + p]} vs ${want}`);
+      }
+    }
+  }
+  saved.model.dispose();
+  const binary: SavedModel = {
+    model: new DeepBind({ filters: 4, kernel: 5 }).eval(),
+    description: describeModel({ architecture: { name: 'deepbind', options: {} }, input: { kind: 'sequence', length: 20 }, task: { kind: 'binary', outputs: ['bound'] } }),
+  };
+  assert.throws(() => predictProfiles(binary, ['ACGT']), /profiles need a profile model \(e\.g\. bpnet\); this model's task is 'binary'/);
   binary.model.dispose();
 });
