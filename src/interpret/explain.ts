@@ -28,8 +28,14 @@ export interface ExplainOptions {
   /** IG steps (default 50); IG / DeepLIFT shuffled references (default 10). */
   steps?: number;
   shuffles?: number;
+  /** Seed of the shuffled references; sequences are explained 64 at a time, chunk k with seed + k. */
   seed?: number;
+  /** Called after each chunk of sequences with how many are done. */
+  onProgress?: (done: number, total: number) => void;
 }
+
+/** Sequences explained per chunk (bounds the memory of one method call; progress is reported per chunk). */
+const EXPLAIN_CHUNK = 64;
 
 export interface Explanation {
   method: ExplainMethod;
@@ -87,23 +93,30 @@ export function explainSequences(saved: SavedModel, sequences: readonly string[]
   const outputs = description.task.outputs;
   const { task, head, target } = outputTarget(description, options);
   const fitted = sequences.map((s) => fitLength(s, length));
-  const x = new Float32Array(fitted.length * 4 * length);
-  fitted.forEach((s, i) => writeOneHot(s, x, i * 4 * length));
   const model = saved.model as Module & ForwardModel;
   model.eval();
   const { seed = 0, shuffles = 10, steps = 50 } = options;
-  const values = tidy(() => {
-    const input: Tensor = tensor(x, [fitted.length, 4, length]);
-    const result =
-      options.method === 'saliency'
-        ? saliency(model, input, { target }).attributions
-        : options.method === 'ig'
-          ? integratedGradients(model, input, { target, baseline: 'shuffle', shuffles, steps, seed }).attributions
-          : options.method === 'deeplift'
-            ? deeplift(model, input, { target, references: 'shuffle', shuffles, seed }).attributions
-            : ism(model, input, { target }).deltas;
-    return result.contiguous().data<Float32Array>();
-  });
+  const values = new Float32Array(fitted.length * 4 * length);
+  for (let start = 0, chunk = 0; start < fitted.length; start += EXPLAIN_CHUNK, chunk++) {
+    const part = fitted.slice(start, start + EXPLAIN_CHUNK);
+    const x = new Float32Array(part.length * 4 * length);
+    part.forEach((s, i) => writeOneHot(s, x, i * 4 * length));
+    const chunkSeed = seed + chunk;
+    const attributions = tidy(() => {
+      const input: Tensor = tensor(x, [part.length, 4, length]);
+      const result =
+        options.method === 'saliency'
+          ? saliency(model, input, { target }).attributions
+          : options.method === 'ig'
+            ? integratedGradients(model, input, { target, baseline: 'shuffle', shuffles, steps, seed: chunkSeed }).attributions
+            : options.method === 'deeplift'
+              ? deeplift(model, input, { target, references: 'shuffle', shuffles, seed: chunkSeed }).attributions
+              : ism(model, input, { target }).deltas;
+      return result.contiguous().data<Float32Array>();
+    });
+    values.set(attributions, start * 4 * length);
+    options.onProgress?.(start + part.length, fitted.length);
+  }
   const predictions = predictSequences(saved, fitted);
   return {
     method: options.method,

@@ -95,7 +95,11 @@ function readout(kind: string): (output: ModelOutput) => Tensor {
  * output, the probability (binary: sigmoid, multiclass: softmax), the value (regression) or,
  * for a profile model, the predicted log total counts (its counts head).
  */
-export function predictSequences(saved: SavedModel, sequences: readonly string[], { batchSize = 128 }: { batchSize?: number } = {}): Predictions {
+export function predictSequences(
+  saved: SavedModel,
+  sequences: readonly string[],
+  { batchSize = 128, onProgress }: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {},
+): Predictions {
   const { description, model } = saved;
   const length = sequenceModelLength(saved);
   const transform = readout(description.task.kind);
@@ -109,6 +113,7 @@ export function predictSequences(saved: SavedModel, sequences: readonly string[]
       throw new InputError(`the model returned ${y.length / batch.length} values per sequence; its description names ${outputs.length} outputs (${outputs.join(', ')})`);
     }
     values.set(y, start * outputs.length);
+    onProgress?.(start + batch.length, sequences.length);
   }
   return { outputs, values };
 }

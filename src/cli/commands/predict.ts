@@ -4,7 +4,8 @@ import { centerWindow } from '../../genomics/intervals.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { readBed } from '../../io/bed.js';
 import { openGenome } from '../../io/genome.js';
-import { predictProfiles, predictSequences } from '../../interpret/predict.js';
+import { predictProfiles, predictSequences, type Predictions } from '../../interpret/predict.js';
+import { countProgress } from '../progress.js';
 import { writeNpy } from '../../io/npy.js';
 import { loadModel } from '../../models/saved-model.js';
 import { readFastaRecords } from '../../io/sequence-table.js';
@@ -53,7 +54,14 @@ export function registerPredict(program: Command): void {
         }
         const length = saved.description.input.length ?? 0;
         const input = o.fasta !== undefined ? await readFastaRecords(o.fasta) : await bedWindows(o.bed!, o.genome!, length);
-        const { outputs, values } = predictSequences(saved, input.sequences);
+        const progress = countProgress('predicting', 'sequences', input.sequences.length);
+        let predictions: Predictions;
+        try {
+          predictions = predictSequences(saved, input.sequences, { onProgress: (done) => progress.update(done) });
+        } finally {
+          progress.stop();
+        }
+        const { outputs, values } = predictions;
         const profiles = o.profiles !== undefined ? predictProfiles(saved, input.sequences) : undefined;
         const lines = [['id', ...outputs].join('\t')];
         input.ids.forEach((id, i) => lines.push([id, ...Array.from(values.subarray(i * outputs.length, (i + 1) * outputs.length), (v) => v.toPrecision(6))].join('\t')));
