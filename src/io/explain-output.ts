@@ -15,7 +15,7 @@ import { readJsonFile } from './json-file.js';
 import { readNpy, writeNpy } from './npy.js';
 import { formatFloat32 } from './prediction-table.js';
 import { parseDecimal, quote } from './fields.js';
-import { readFastaRecords } from './sequence-table.js';
+import { readFastaRecords } from './fasta-records.js';
 import { readTextLines } from './text-lines.js';
 
 export const EXPLAIN_FILES = { attributions: 'attributions.npy', predictions: 'predictions.tsv', sequences: 'sequences.fa', description: 'explain.json' } as const;

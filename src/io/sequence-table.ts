@@ -6,7 +6,7 @@
  */
 import { FormatError, InputError } from '../core/errors.js';
 import { quote } from './fields.js';
-import { openGenome } from './genome.js';
+import { readFastaRecords } from './fasta-records.js';
 import { readTextLines } from './text-lines.js';
 
 /** A column by header name, or by 0-based number (required without a header). */
@@ -95,44 +95,6 @@ export async function readSequenceTable(path: string, options: SequenceTableOpti
   }
   if (table.sequences.length === 0) throw new FormatError(path, undefined, undefined, 'no sequences found');
   return table;
-}
-
-/** Every record of a (small) FASTA file: names and whole sequences, in file order. */
-export async function readFastaRecords(path: string): Promise<{ ids: string[]; sequences: string[] }> {
-  const genome = await openGenome(path, { writeIndex: false });
-  try {
-    const ids = [...genome.chromosomes().keys()];
-    const sequences: string[] = [];
-    for (const id of ids) sequences.push(await genome.fetch(id, 0, genome.chromosomes().get(id)!));
-    return { ids, sequences };
-  } finally {
-    await genome.close();
-  }
-}
-
-/**
- * The records of FASTA text held in memory (e.g. pasted into a form): names (the header's first
- * word) and sequences with line breaks and other white space removed. `source` names the text
- * in errors. A sequence line before the first header, an empty or duplicate name is a FormatError.
- */
-export function parseFastaText(text: string, source = '<FASTA text>'): { ids: string[]; sequences: string[] } {
-  const ids: string[] = [];
-  const parts: string[][] = [];
-  text.split(/\r?\n|\r/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '') return;
-    if (line.startsWith('>')) {
-      const name = line.slice(1).trim().split(/\s/, 1)[0]!;
-      if (name === '') throw new FormatError(source, i + 1, 'name', 'empty sequence name after ">"');
-      if (ids.includes(name)) throw new FormatError(source, i + 1, 'name', `duplicate sequence name '${name}'`);
-      ids.push(name);
-      parts.push([]);
-      return;
-    }
-    if (parts.length === 0) throw new FormatError(source, i + 1, undefined, "expected a '>' header line before sequence lines");
-    parts[parts.length - 1]!.push(line.replace(/\s+/g, ''));
-  });
-  return { ids, sequences: parts.map((p) => p.join('')) };
 }
 
 /**

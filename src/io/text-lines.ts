@@ -135,6 +135,20 @@ export async function* readTextLines(path: string): AsyncGenerator<TextLine> {
   }
 }
 
+/** How many lines start with a byte that `first` accepts, by a pass over the (decompressed) bytes. */
+export async function countLinesStartingWith(path: string, first: (byte: number) => boolean): Promise<number> {
+  let count = 0;
+  let lineStart = true;
+  for await (const bytes of readDecompressedChunks(path)) {
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i]!;
+      if (lineStart && first(b)) count++;
+      lineStart = b === 10;
+    }
+  }
+  return count;
+}
+
 function stripCr(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }

@@ -18,7 +18,7 @@ import { TabixIndexedFile } from '@gmod/tabix';
 import { FormatError, InputError } from '../core/errors.js';
 import { parseDecimal, parseInteger, quote } from './fields.js';
 import { OpenFile } from './open-file.js';
-import { readDecompressedChunks, readTextLines } from './text-lines.js';
+import { countLinesStartingWith, readTextLines } from './text-lines.js';
 import type { TextLine } from './text-lines.js';
 
 export type { InfoValue } from '@gmod/vcf';
@@ -263,17 +263,8 @@ export class IndexedVcf {
  * The number of data lines of a VCF (plain, gzip or bgzip) without parsing them: a fast
  * first pass for progress with an ETA.
  */
-export async function countVcfRecords(path: string): Promise<number> {
-  let records = 0;
-  let lineStart = true;
-  for await (const bytes of readDecompressedChunks(path)) {
-    for (let i = 0; i < bytes.length; i++) {
-      const b = bytes[i]!;
-      if (lineStart && b !== 35 /* # */ && b !== 10 && b !== 13) records++;
-      lineStart = b === 10;
-    }
-  }
-  return records;
+export function countVcfRecords(path: string): Promise<number> {
+  return countLinesStartingWith(path, (byte) => byte !== 35 /* # */ && byte !== 10 && byte !== 13);
 }
 
 /**

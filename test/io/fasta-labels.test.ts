@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FormatError } from '../../src/core/index.js';
-import { parseFastaText, readFastaWithLabels } from '../../src/io/sequence-table.js';
+import { parseFastaText } from '../../src/io/fasta-records.js';
+import { readFastaWithLabels } from '../../src/io/sequence-table.js';
 import { tempDir } from '../data/genomic-fixtures.js';
 
 test('FASTA records joined with a label table by record name; missing labels are a FormatError', async () => {

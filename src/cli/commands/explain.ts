@@ -3,7 +3,7 @@ import { InputError } from '../../core/index.js';
 import { EXPLAIN_METHODS, explainSequences, explanationOutput, type Explanation, type ExplainMethod } from '../../interpret/explain.js';
 import { countProgress } from '../progress.js';
 import { writeExplainOutput } from '../../io/explain-output.js';
-import { readFastaRecords } from '../../io/sequence-table.js';
+import { readFastaRecords } from '../../io/fasta-records.js';
 import { loadModel } from '../../models/saved-model.js';
 import { writeFolderReport } from '../../report/folder-report.js';
 import { positiveInt } from '../parse.js';

@@ -6,7 +6,7 @@ import { InputError } from '../../core/index.js';
 import { discoverMotifs, motifsOutput } from '../../interpret/discover-motifs.js';
 import { readMeme } from '../../io/meme.js';
 import { writeMotifsOutput } from '../../io/motifs-output.js';
-import { readFastaRecords } from '../../io/sequence-table.js';
+import { readFastaRecords } from '../../io/fasta-records.js';
 import { loadModel } from '../../models/saved-model.js';
 import { writeFolderReport } from '../../report/folder-report.js';
 import { sequencesOfConfig } from '../../train/prepare-data.js';

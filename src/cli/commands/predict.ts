@@ -1,80 +1,122 @@
 import type { Command } from 'commander';
 import { InputError } from '../../core/index.js';
 import { centerWindow } from '../../genomics/intervals.js';
-import { writeFileAtomic } from '../../io/atomic-write.js';
-import { readBed } from '../../io/bed.js';
-import { openGenome } from '../../io/genome.js';
-import { predictProfiles, predictSequences, type Predictions } from '../../interpret/predict.js';
-import { countProgress } from '../progress.js';
+import { predictProfiles, predictSequences, sequenceModelLength } from '../../interpret/predict.js';
+import { AtomicFileWriter } from '../../io/atomic-write.js';
+import { iterateBed } from '../../io/bed.js';
+import { countFastaRecords, iterateFastaRecords } from '../../io/fasta-records.js';
+import { openGenome, type Genome } from '../../io/genome.js';
 import { writeNpy } from '../../io/npy.js';
+import { countLinesStartingWith } from '../../io/text-lines.js';
 import { loadModel } from '../../models/saved-model.js';
-import { readFastaRecords } from '../../io/sequence-table.js';
+import { InterruptedOutputs } from '../interrupted-outputs.js';
+import { countProgress } from '../progress.js';
 
-async function bedWindows(bedPath: string, genomePath: string, length: number): Promise<{ ids: string[]; sequences: string[] }> {
-  const records = await readBed(bedPath);
-  const genome = await openGenome(genomePath);
-  try {
-    const sizes = genome.chromosomes();
-    const ids: string[] = [];
-    const sequences: string[] = [];
-    for (const r of records) {
-      const size = sizes.get(r.chrom);
-      if (size === undefined) throw new InputError(`${bedPath}: chromosome '${r.chrom}' is not in ${genomePath}`);
-      const w = centerWindow(r, length);
-      const start = Math.max(0, w.start);
-      const end = Math.min(size, w.end);
-      // Windows reaching past a chromosome end are padded with N.
-      const bases = 'N'.repeat(start - w.start) + (await genome.fetch(r.chrom, start, end)) + 'N'.repeat(w.end - end);
-      ids.push(r.name ?? `${r.chrom}:${r.start}-${r.end}`);
-      sequences.push(bases);
-    }
-    return { ids, sequences };
-  } finally {
-    await genome.close();
+/** Sequences predicted per model call batch group (bounds memory on inputs of any size). */
+const CHUNK = 1024;
+
+interface Named {
+  id: string;
+  sequence: string;
+}
+
+/** Windows of the model's length centred on each BED record; windows past a chromosome end are padded with N. */
+async function* bedWindows(bedPath: string, genome: Genome, genomePath: string, length: number): AsyncGenerator<Named> {
+  const sizes = genome.chromosomes();
+  for await (const r of iterateBed(bedPath)) {
+    const size = sizes.get(r.chrom);
+    if (size === undefined) throw new InputError(`${bedPath}: chromosome '${r.chrom}' is not in ${genomePath}`);
+    const w = centerWindow(r, length);
+    const start = Math.max(0, w.start);
+    const end = Math.min(size, w.end);
+    const bases = 'N'.repeat(start - w.start) + (await genome.fetch(r.chrom, start, end)) + 'N'.repeat(w.end - end);
+    yield { id: r.name ?? `${r.chrom}:${r.start}-${r.end}`, sequence: bases };
   }
+}
+
+async function* fastaSequences(path: string): AsyncGenerator<Named> {
+  for await (const r of iterateFastaRecords(path)) yield { id: r.id, sequence: r.sequence };
+}
+
+async function* chunks<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let chunk: T[] = [];
+  for await (const item of items) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+/** BED data lines (not headers, comments or blank lines), for the progress total. */
+function countBedRecords(path: string): Promise<number> {
+  return countLinesStartingWith(path, (b) => b !== 35 /* # */ && b !== 116 /* track */ && b !== 98 /* browser */ && b !== 10 && b !== 13);
 }
 
 export function registerPredict(program: Command): void {
   program
     .command('predict')
-    .description('predictions of a saved model: one row a sequence or interval, one column an output')
+    .description('predictions of a saved model: one row a sequence or interval, one column an output (streamed: inputs of any size)')
     .requiredOption('--model <dir>', 'saved model folder')
-    .option('--fasta <file>', 'sequences to score (FASTA)')
+    .option('--fasta <file>', 'sequences to score (FASTA, plain or gzip)')
     .option('--bed <file>', 'intervals to score (windows centred on each), with --genome')
     .option('--genome <file>', 'reference genome (FASTA or 2bit) for --bed')
     .requiredOption('--out <file>', 'output TSV')
-    .option('--profiles <file.npy>', 'profile models (bpnet): also the predicted profiles, N x outputs x positions expected counts (numpy .npy)')
+    .option('--profiles <file.npy>', 'profile models (bpnet): also the predicted profiles, N x outputs x positions expected counts (numpy .npy, held in memory)')
     .action(async (o: { model: string; fasta?: string; bed?: string; genome?: string; out: string; profiles?: string }) => {
       if ((o.fasta === undefined) === (o.bed === undefined)) throw new InputError('give either --fasta or --bed (with --genome)');
       if (o.bed !== undefined && o.genome === undefined) throw new InputError('--bed needs --genome');
       const saved = loadModel(o.model);
+      const genome = o.bed !== undefined ? await openGenome(o.genome!) : undefined;
+      const outputs = new InterruptedOutputs();
       try {
+        const length = sequenceModelLength(saved);
         if (o.profiles !== undefined && saved.description.task.kind !== 'profile') {
           throw new InputError(`--profiles needs a profile model (e.g. bpnet); this model's task is '${saved.description.task.kind}'`);
         }
-        const length = saved.description.input.length ?? 0;
-        const input = o.fasta !== undefined ? await readFastaRecords(o.fasta) : await bedWindows(o.bed!, o.genome!, length);
-        const progress = countProgress('predicting', 'sequences', input.sequences.length);
-        let predictions: Predictions;
+        const total = o.fasta !== undefined ? await countFastaRecords(o.fasta) : await countBedRecords(o.bed!);
+        const input = o.fasta !== undefined ? fastaSequences(o.fasta) : bedWindows(o.bed!, genome!, o.genome!, length);
+        const names = saved.description.task.outputs;
+        const tsv = outputs.add(new AtomicFileWriter(o.out));
+        tsv.write(`${['id', ...names].join('\t')}\n`);
+        const profileParts: Float32Array[] = [];
+        let positions = 0;
+        let done = 0;
+        const progress = countProgress('predicting', 'sequences', total);
         try {
-          predictions = predictSequences(saved, input.sequences, { onProgress: (done) => progress.update(done) });
+          for await (const chunk of chunks(input, CHUNK)) {
+            const sequences = chunk.map((c) => c.sequence);
+            const { values } = predictSequences(saved, sequences);
+            const rows = chunk.map((c, i) => [c.id, ...Array.from(values.subarray(i * names.length, (i + 1) * names.length), (v) => v.toPrecision(6))].join('\t'));
+            tsv.write(`${rows.join('\n')}\n`);
+            if (o.profiles !== undefined) {
+              const profiles = predictProfiles(saved, sequences);
+              positions = profiles.positions;
+              profileParts.push(profiles.values);
+            }
+            done += chunk.length;
+            progress.update(done);
+          }
         } finally {
           progress.stop();
         }
-        const { outputs, values } = predictions;
-        const profiles = o.profiles !== undefined ? predictProfiles(saved, input.sequences) : undefined;
-        const lines = [['id', ...outputs].join('\t')];
-        input.ids.forEach((id, i) => lines.push([id, ...Array.from(values.subarray(i * outputs.length, (i + 1) * outputs.length), (v) => v.toPrecision(6))].join('\t')));
-        writeFileAtomic(o.out, `${lines.join('\n')}\n`);
-        process.stderr.write(`wrote ${input.ids.length} predictions to ${o.out}\n`);
-        if (profiles !== undefined) {
-          writeNpy(o.profiles!, { data: profiles.values, shape: [input.ids.length, profiles.outputs.length, profiles.positions] });
-          const crop = (length - profiles.positions) / 2;
-          process.stderr.write(
-            `wrote ${o.profiles} (${input.ids.length} x ${profiles.outputs.length} x ${profiles.positions}: expected counts; position 0 is base ${crop + 1} of each ${length} bp window)\n`,
-          );
+        if (done === 0) throw new InputError(`${o.fasta ?? o.bed}: no sequences to predict`);
+        if (o.profiles !== undefined) {
+          const values = new Float32Array(profileParts.reduce((n, p) => n + p.length, 0));
+          profileParts.reduce((at, p) => (values.set(p, at), at + p.length), 0);
+          writeNpy(o.profiles, { data: values, shape: [done, names.length, positions] });
+        }
+        tsv.commit();
+        process.stderr.write(`wrote ${done} predictions to ${o.out}\n`);
+        if (o.profiles !== undefined) {
+          const crop = (length - positions) / 2;
+          process.stderr.write(`wrote ${o.profiles} (${done} x ${names.length} x ${positions}: expected counts; position 0 is base ${crop + 1} of each ${length} bp window)\n`);
         }
       } finally {
+        outputs.release();
+        await genome?.close();
         saved.model.dispose();
       }
     });

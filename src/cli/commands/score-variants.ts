@@ -13,6 +13,7 @@ import { variantAttributions } from '../../interpret/variant-attributions.js';
 import { VariantEffectSummary, type VariantEffectSummaryResult } from '../../interpret/variant-summary.js';
 import { loadModel, type SavedModel } from '../../models/saved-model.js';
 import { writeVariantReport, type VariantExampleRecord } from '../../report/variant-report.js';
+import { InterruptedOutputs } from '../interrupted-outputs.js';
 import { countProgress } from '../progress.js';
 import { positiveInt } from '../parse.js';
 
@@ -150,15 +151,7 @@ genome on both sides, so both windows have the model's length. Alleles are used 
       const regions = o.region.map(parseRegion);
       const saved = loadModel(o.model);
       const genome = await openGenome(o.genome);
-      const writers: AtomicFileWriter[] = [];
-      // Interrupted: remove the partial outputs, then exit as the signal would.
-      const onSignal = (signal: NodeJS.Signals): void => {
-        for (const w of writers) w.abort();
-        process.stderr.write(`strand: interrupted (${signal}); no output written\n`);
-        process.exit(signal === 'SIGINT' ? 130 : 143);
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      const outputs = new InterruptedOutputs();
       try {
         const scoring = await scoreVcf(saved, genome, o.vcf, {
           batchSize: o.batchSize,
@@ -170,16 +163,13 @@ genome on both sides, so both windows have the model's length. Alleles are used 
           ...(regions.length > 0 ? { regions } : {}),
         });
         const keys = o.vcfOut !== undefined ? infoKeys(scoring, o.infoPrefix) : undefined;
-        const tsv = new AtomicFileWriter(o.out);
-        writers.push(tsv);
+        const tsv = outputs.add(new AtomicFileWriter(o.out));
         tsv.write(`${['chrom', 'pos', 'id', 'ref', 'alt', ...scoring.outputs.flatMap((t) => scoring.scores.map((s) => `${t}:${s}`))].join('\t')}\n`);
         const skippedFile = o.skipped ?? besideOut(o.out, '.skipped.tsv');
-        const skipped = new AtomicFileWriter(skippedFile);
-        writers.push(skipped);
+        const skipped = outputs.add(new AtomicFileWriter(skippedFile));
         skipped.write('chrom\tpos\tid\tref\talt\tproblem\tmessage\n');
-        const vcf = o.vcfOut !== undefined ? new AtomicFileWriter(o.vcfOut, { bgzf: /\.b?gz$/i.test(o.vcfOut) }) : undefined;
+        const vcf = o.vcfOut !== undefined ? outputs.add(new AtomicFileWriter(o.vcfOut, { bgzf: /\.b?gz$/i.test(o.vcfOut) })) : undefined;
         if (vcf) {
-          writers.push(vcf);
           vcf.write(`${vcfHeader(scoring, keys!, o)}\n`);
         }
         const tally = new VariantProblemTally(o.vcf);
@@ -221,8 +211,7 @@ genome on both sides, so both windows have the model's length. Alleles are used 
           skipped.abort();
           rmSync(skippedFile, { force: true }); // a list from an earlier run would no longer be true
         }
-        for (const w of writers) if (w !== skipped || tally.skipped > 0) w.commit();
-        writers.length = 0;
+        for (const w of outputs.writers) if (w !== skipped || tally.skipped > 0) w.commit();
         const reportPath = o.report === false ? undefined : typeof o.report === 'string' ? o.report : besideOut(o.out, '.report.html');
         if (reportPath !== undefined) {
           const result = summary.result();
@@ -241,9 +230,7 @@ genome on both sides, so both windows have the model's length. Alleles are used 
             `wrote ${o.out}${o.vcfOut ? `, ${o.vcfOut}` : ''}${reportPath ? `, ${reportPath}` : ''}${tally.skipped > 0 ? `; ${tally.skipped} skipped alleles in ${skippedFile}` : ''}\n`,
         );
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        for (const w of writers) w.abort();
+        outputs.release();
         await genome.close();
         saved.model.dispose();
       }

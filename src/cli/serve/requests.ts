@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { validateConfig } from '../../config/load.js';
 import type { ExplainMethod } from '../../interpret/explain.js';
-import { parseFastaText } from '../../io/sequence-table.js';
+import { parseFastaText } from '../../io/fasta-records.js';
 import { HttpError } from './http-error.js';
 import type { VariantAlleles } from './protocol.js';
 
