@@ -2,29 +2,12 @@ import assert from 'node:assert/strict';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { liveTensorCount } from '../../src/core/index.js';
 import { Random } from '../../src/data/random.js';
 import { openGenome } from '../../src/io/genome.js';
 import { scoreVcf, VariantProblemTally } from '../../src/interpret/score-vcf.js';
 import { randomDna, writeGenome } from '../data/genomic-fixtures.js';
 import { countingModel } from '../helpers/counting-model.js';
-
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-
-interface Retained {
-  heap: number;
-  rss: number;
-  tensors: number;
-}
-
-function retained(): Retained {
-  collectGarbage();
-  const { heapUsed, external, rss } = process.memoryUsage();
-  return { heap: heapUsed + external, rss, tensors: liveTensorCount() };
-}
+import { megabytes as mb, retainedMemory, type Retained } from '../helpers/memory.js';
 
 test('scoreVcf streams 300,000 variants with bounded memory, in file order [slow]', async () => {
   const random = new Random(7);
@@ -58,14 +41,13 @@ test('scoreVcf streams 300,000 variants with bounded memory, in file order [slow
         tally.add(alleles[0]!);
         seen++;
       }
-      if (seen >= 100_000 && early === undefined) early = retained();
+      if (seen >= 100_000 && early === undefined) early = retainedMemory();
     }
     assert.equal(seen, count);
     assert.equal(tally.skipped, 0);
     // What is still held after a full collection, not what garbage collection has yet to free
     // (which depends on how busy the machine is): a leak of 1 KB a variant would be 200 MB.
-    const late = retained();
-    const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+    const late = retainedMemory();
     assert.ok(late.heap - early!.heap < 32 * 2 ** 20, `the JS heap and its buffers kept ${mb(late.heap - early!.heap)} more after variant 300,000 than after 100,000`);
     assert.ok(late.tensors - early!.tensors <= 8, `${late.tensors - early!.tensors} more live tensors after variant 300,000 than after 100,000`);
     assert.ok(late.rss - early!.rss < 160 * 2 ** 20, `resident memory grew by ${mb(late.rss - early!.rss)} between variant 100,000 and 300,000`);

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { manualSeed, ops, tidy } from '../../src/index.js';
 import { BatchNorm1d, Conv1d, Flatten, Linear, MaxPool1d, ReLU, Sequential } from '../../src/nn/index.js';
 import { Adam } from '../../src/optim/index.js';
+import { megabytes, retainedMemory } from '../helpers/memory.js';
 
 test('2,000 training steps of a small conv net grow resident memory by less than 64 MB [slow]', () => {
   manualSeed(0);
@@ -22,10 +23,11 @@ test('2,000 training steps of a small conv net grow resident memory by less than
       return loss.item();
     });
   for (let i = 0; i < 100; i++) step(); // allocator and JIT warm-up
-  const before = process.memoryUsage().rss;
+  const before = retainedMemory();
   let last = 0;
   for (let i = 0; i < 2000; i++) last = step();
-  const growthMb = (process.memoryUsage().rss - before) / 2 ** 20;
+  const after = retainedMemory();
   assert.ok(Number.isFinite(last));
-  assert.ok(growthMb < 64, `resident memory grew by ${growthMb.toFixed(1)} MB over 2,000 steps`);
+  assert.equal(after.tensors, before.tensors, 'live tensors before and after 2,000 steps');
+  assert.ok(after.rss - before.rss < 64 * 2 ** 20, `resident memory grew by ${megabytes(after.rss - before.rss)} over 2,000 steps`);
 });
