@@ -10,8 +10,8 @@
  * differ in that base only. Insertions and deletions change which flanking bases fill the
  * window: the alternative window takes more or fewer genome bases on each side so its length
  * stays `length` (the rule kipoi-veff and Selene follow: centre on the variant, fill from the
- * genome). Alleles are used as written (VCF anchor bases included, no trimming or
- * left-normalisation).
+ * genome). Alleles are used as given (VCF anchor bases included); callers that want one
+ * representation per variant left-align them first (variant-normalize.ts).
  *
  * The problems that stop an allele from being scored are returned, never thrown, so callers
  * can count, report, skip or fail as they choose.

@@ -20,6 +20,7 @@
  * positions past the allele are shifted by the length change).
  */
 import { InputError } from '../core/index.js';
+import { leftAlignWithGenome } from '../genomics/variant-normalize.js';
 import { assembleAltWindow, checkReference, isWindowPlan, planVariantWindows } from '../genomics/variant-windows.js';
 import type { VariantAllele, VariantProblem, VariantWindowPlan } from '../genomics/variant-windows.js';
 import { isSyncGenome, type Genome } from '../io/genome.js';
@@ -56,6 +57,12 @@ export interface VariantEffectOptions {
   scores?: readonly EffectScore[];
   /** Outputs (tasks or classes) to report, by name, in this order. Default: all. */
   outputs?: readonly string[];
+  /**
+   * Left-align and trim alleles against the genome before placing their windows (bcftools
+   * norm -f), so every way of writing an indel in a repeat gives the same windows. Default false:
+   * alleles as written.
+   */
+  leftAlign?: boolean;
 }
 
 export interface AlleleEffect {
@@ -112,7 +119,8 @@ export async function scoreVariantAlleles(
   const sizes = genome.chromosomes();
   const effects: AlleleEffect[] = [];
   for (let first = 0; first < alleles.length; first += batchSize) {
-    const batch = alleles.slice(first, first + batchSize);
+    const written = alleles.slice(first, first + batchSize);
+    const batch = options.leftAlign === true ? await leftAligned(genome, sizes, written) : written;
     const windows = await readWindows(genome, sizes, batch, length);
     const alts = windows.scorable.map((i) => ({ refRow: windows.refRow[i]!, refLength: batch[i]!.ref.length, altLength: batch[i]!.alt.length }));
     const windowBatch = { bytes: windows.bytes, refCount: windows.refCount, alts };
@@ -222,6 +230,28 @@ async function readWindows(genome: Genome, sizes: ReadonlyMap<string, number>, b
   bytes.set(refBytes.subarray(0, refCount * length));
   bytes.set(altBytes.subarray(0, scorable.length * length), refCount * length);
   return { problems, refRow, refCount, scorable, bytes };
+}
+
+/**
+ * The alleles left-aligned and trimmed; alleles that cannot be checked (an unknown chromosome,
+ * past its end) or whose REF does not match the genome stay as written, for `readWindows` to report.
+ */
+async function leftAligned(genome: Genome, sizes: ReadonlyMap<string, number>, batch: readonly VariantAllele[]): Promise<VariantAllele[]> {
+  const sync = isSyncGenome(genome) ? genome : undefined;
+  const out: VariantAllele[] = [];
+  for (const allele of batch) {
+    const size = sizes.get(allele.chrom);
+    const end = allele.start + allele.ref.length;
+    const movable = allele.ref.length !== 1 || allele.alt.length !== 1;
+    if (!movable || size === undefined || allele.start < 0 || end > size) {
+      out.push(allele);
+      continue;
+    }
+    const fetch = (start: number, stop: number): string | Promise<string> => (sync ? Buffer.from(sync.fetchBytesSync(allele.chrom, start, stop)).toString('latin1') : genome.fetch(allele.chrom, start, stop));
+    if (checkReference(allele, await fetch(allele.start, end)) !== undefined) out.push(allele);
+    else out.push(await leftAlignWithGenome(allele, fetch));
+  }
+  return out;
 }
 
 /** [refs + alts, outputs] predictions in float64: probabilities or values, optionally strand-averaged. */

@@ -12,16 +12,11 @@ import { saveModel } from '../../src/models/saved-model.js';
 import { writeGenome, SHARED_DATA } from '../data/genomic-fixtures.js';
 import { countingModel } from '../helpers/counting-model.js';
 import { runPython } from '../helpers/pytorch.js';
+import { needTool } from '../helpers/tools.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const strand = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
 const chr20 = join(SHARED_DATA, 'human_chr20_1mb_1kgp3');
-const hasTool = (name: string) => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
-const needTool = (name: string): boolean => {
-  if (hasTool(name)) return true;
-  if (process.env.CI === 'true') throw new Error(`${name} is required in CI (scripts/setup.sh --peers installs it)`);
-  return false;
-};
 
 let dir = '';
 const genome = writeGenome([['chr1', 'ACGTACGTTGCAAC']]);

@@ -213,3 +213,31 @@ test('variant attributions: saliency of the REF and ALT windows around the allel
   await assert.rejects(variantAttributions(saved, genome, [{ chrom: 'chr1', start: 0, ref: 'A', alt: 'G' }], 'A'), /reaches beyond chr1:1-14/);
   saved.model.dispose();
 });
+
+test('left-aligned: every way of writing a deletion in a run scores as its leftmost form; as written they differ', async () => {
+  //                                       0123456789012345678
+  const run = writeGenome([['chr1', 'GGCGCTTAAAAACGCGGCC']]);
+  const genome = await openGenome(run.path);
+  const saved = countingModel('regression', 5);
+  try {
+    // One A of the run A7..A11 deleted, written at four places; the leftmost form is T6 A7 -> T6.
+    const written = [7, 8, 9, 10].map((start) => ({ chrom: 'chr1', start, ref: 'AA', alt: 'A' }));
+    const leftmost = { chrom: 'chr1', start: 6, ref: 'TA', alt: 'T' };
+    const score = async (alleles: typeof written, leftAlign: boolean) => (await scoreVariantAlleles(saved, genome, alleles, { scores: ['ref', 'alt'], leftAlign })).effects.map((e) => Array.from(e.values!));
+    const [expected] = await score([leftmost], false);
+    // By hand (values per output, then score): the REF window starts ceil((5 - 2) / 2) = 2 bases
+    // before TA: C4 T5 T6 A7 A8, #A 2 and #G 0; the ALT window on the haplotype ...C4 T5 T6 A8 A9...
+    // starts 2 before T6: C4 T5 T6 A8 A9, #A 2 and #G 0. Outputs are #A - 1 and #G - 1.
+    assert.deepEqual(expected, [1, 1, -1, -1]);
+    for (const row of await score(written, true)) assert.deepEqual(row, expected);
+    const asWritten = await score(written, false);
+    assert.ok(asWritten.some((row) => row.join() !== expected!.join()), `as written: ${JSON.stringify(asWritten)}`);
+    // A REF that does not match is left for the window check to report.
+    const [mismatch] = (await scoreVariantAlleles(saved, genome, [{ chrom: 'chr1', start: 7, ref: 'CC', alt: 'C' }], { leftAlign: true })).effects;
+    assert.equal(mismatch!.problem?.kind, 'ref-mismatch');
+  } finally {
+    await genome.close();
+    saved.model.dispose();
+    run.remove();
+  }
+});

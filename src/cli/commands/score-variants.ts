@@ -27,6 +27,7 @@ interface ScoreVariantsOptions {
   region: string[];
   batchSize: number;
   bothStrands?: boolean;
+  leftAlign?: boolean;
   scores?: string;
   outputs?: string;
   onProblem: string;
@@ -82,7 +83,7 @@ function infoKeys(scoring: VcfScoring, prefix: string): { status: string; values
 
 function vcfHeader(scoring: VcfScoring, keys: { status: string; values: string[][] }, o: ScoreVariantsOptions): string {
   const lines = [
-    `##strand_score_variants=<Model="${o.model}",Genome="${o.genome}",BothStrands=${o.bothStrands === true}>`,
+    `##strand_score_variants=<Model="${o.model}",Genome="${o.genome}",BothStrands=${o.bothStrands === true},LeftAlign=${o.leftAlign === true}>`,
     infoHeaderLine({ id: keys.status, number: 'A', type: 'String', description: `Strand score-variants: 'scored', or why the allele was not scored (${VARIANT_PROBLEM_KINDS.join(', ')})` }),
   ];
   scoring.outputs.forEach((output, t) =>
@@ -132,6 +133,7 @@ export function registerScoreVariants(program: Command): void {
     .option('--region <region>', 'only this region, chrom[:start-end] 1-based (repeatable; needs a bgzip VCF with a tabix index)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--batch-size <n>', 'variants per model batch', positiveInt, 64)
     .option('--both-strands', 'average each prediction over the window and its reverse complement')
+    .option('--left-align', 'left-align and trim alleles against the genome before placing their windows (as bcftools norm -f); rows keep the VCF\'s representation')
     .option('--scores <list>', `comma-separated subset of ${EFFECT_SCORES.join(', ')} (default: all the model's task supports)`)
     .option('--outputs <list>', 'comma-separated output (task or class) names to report (default: all)')
     .option('--on-problem <policy>', 'skip: report and skip alleles that cannot be scored (REF mismatch, symbolic, missing chromosome, chromosome end); fail: stop at the first', 'skip')
@@ -143,7 +145,9 @@ export function registerScoreVariants(program: Command): void {
 Windows: each allele is scored in a window of the model's input length centred on it; for
 insertions and deletions the ALT window is centred on the ALT allele and filled from the
 genome on both sides, so both windows have the model's length. Alleles are used as written
-(VCF anchor bases kept, no normalisation); multi-allelic records are scored per ALT allele.`)
+(VCF anchor bases kept) unless --left-align: then an indel in a repeat is moved to its leftmost
+position and shared bases are trimmed first, so every way of writing it gives the same windows.
+Multi-allelic records are scored per ALT allele.`)
     .action(async (o: ScoreVariantsOptions) => {
       if (o.onProblem !== 'skip' && o.onProblem !== 'fail') throw new InputError(`--on-problem must be skip or fail, got '${o.onProblem}'`);
       const scores = parseScores(o.scores);
@@ -156,6 +160,7 @@ genome on both sides, so both windows have the model's length. Alleles are used 
         const scoring = await scoreVcf(saved, genome, o.vcf, {
           batchSize: o.batchSize,
           bothStrands: o.bothStrands === true,
+          leftAlign: o.leftAlign === true,
           onProblem: o.onProblem as ProblemPolicy,
           keepText: o.vcfOut !== undefined,
           ...(scores ? { scores } : {}),
