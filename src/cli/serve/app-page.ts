@@ -94,7 +94,9 @@ function renderPredictions(data) {
 function renderTracks(data) {
   const tracks = data.explanations.map((x) => {
     const div = el('div', null, { class: 'track', 'data-testid': 'logo-track', 'data-id': x.id });
-    div.append(el('h3', x.id), el('p', data.method + ' attributions for ' + data.task + (x.lengthNote ? '; ' + x.lengthNote : ''), { class: 'muted' }), svgNode(x.logoSvg));
+    div.append(el('h3', x.id));
+    if (x.profileSvg) div.append(svgNode(x.profileSvg));
+    div.append(el('p', data.method + ' attributions for ' + data.task + (data.head ? ' (' + data.head + ' head)' : '') + (x.lengthNote ? '; ' + x.lengthNote : ''), { class: 'muted' }), svgNode(x.logoSvg));
     return div;
   });
   $('logo-tracks').replaceChildren(...tracks);

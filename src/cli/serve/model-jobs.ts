@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import { setNumThreads } from '../../core/index.js';
 import { explainSequences } from '../../interpret/explain.js';
-import { predictSequences, sequenceModelLength } from '../../interpret/predict.js';
+import { predictProfiles, predictSequences, sequenceModelLength } from '../../interpret/predict.js';
 import { variantAttributions } from '../../interpret/variant-attributions.js';
 import { scoreVariantAlleles } from '../../interpret/variant-effect.js';
 import { openGenome, type Genome } from '../../io/genome.js';
@@ -57,7 +57,14 @@ export class ModelJobs {
       steps: job.steps,
       shuffles: job.shuffles,
     });
-    return { kind: 'explain', attributions: e.attributions, predictions: e.predictions, sequences: e.sequences };
+    const profiles = this.saved.description.task.kind === 'profile' ? predictProfiles(this.saved, e.sequences) : undefined;
+    return {
+      kind: 'explain',
+      attributions: e.attributions,
+      predictions: e.predictions,
+      sequences: e.sequences,
+      ...(profiles ? { profiles: { positions: profiles.positions, values: profiles.values } } : {}),
+    };
   }
 
   /** Effect scores of one variant; a variant that does not fit the genome is a 422. */
@@ -78,7 +85,7 @@ export class ModelJobs {
     if (effect.problem !== undefined || effect.values === undefined) throw new HttpError(422, effect.problem?.message ?? `variant ${chrom}:${pos} could not be scored`);
     const values = Array.from(effect.values);
     const diff = result.scores.indexOf('diff');
-    if (diff < 0 || !['binary', 'multiclass', 'regression'].includes(this.saved.description.task.kind)) return { kind: 'score-variant', outputs: result.outputs, scores: result.scores, values };
+    if (diff < 0 || !['binary', 'multiclass', 'regression', 'profile'].includes(this.saved.description.task.kind)) return { kind: 'score-variant', outputs: result.outputs, scores: result.scores, values };
     const S = result.scores.length;
     const largest = result.outputs.reduce((best, _, t) => (Math.abs(values[t * S + diff]!) > Math.abs(values[best * S + diff]!) ? t : best), 0);
     const [tracks] = await variantAttributions(this.saved, genome, [{ chrom, start: pos - 1, ref, alt }], result.outputs[largest]!, { flank: 20 });

@@ -41,7 +41,12 @@ function sendError(id: number, error: unknown): void {
 }
 
 function sendResult(id: number, result: JobResult): void {
-  const transfer = result.kind === 'predict' ? [result.values.buffer] : result.kind === 'explain' ? [result.attributions.buffer, result.predictions.buffer] : [];
+  const transfer =
+    result.kind === 'predict'
+      ? [result.values.buffer]
+      : result.kind === 'explain'
+        ? [result.attributions.buffer, result.predictions.buffer, ...(result.profiles ? [result.profiles.values.buffer] : [])]
+        : [];
   send({ type: 'done', id, result }, transfer as ArrayBuffer[]);
 }
 

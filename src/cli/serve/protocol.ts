@@ -58,6 +58,8 @@ export interface ExplainResult {
   predictions: Float32Array;
   /** The sequences as explained (cropped / padded to the model's input length). */
   sequences: string[];
+  /** Profile models: predicted profiles, [N, outputs, positions] expected counts. */
+  profiles?: { positions: number; values: Float32Array };
 }
 
 export interface ScoreVariantResult {

@@ -1,5 +1,6 @@
 /** The JSON bodies of the API's answers, built from the worker's plain results. */
 import { attributionLogo } from '../../report/logo.js';
+import { lineChart } from '../../report/svg.js';
 import { alleleLogos } from '../../report/variant-report.js';
 import type { ModelServerInfo } from './model-client.js';
 import type { ExplainResult, ScoreVariantResult, VariantAlleles } from './protocol.js';
@@ -57,6 +58,21 @@ export function predictBody(info: ModelServerInfo, inputs: SequenceInputs, value
   };
 }
 
+/**
+ * Sequence i's predicted profiles: per output the expected counts at each position of the
+ * profile (window bases `first` .. `first + positions - 1`, 1-based), and a line chart of them.
+ */
+function predictedProfile(id: string, outputs: readonly string[], length: number, profiles: { positions: number; values: Float32Array }, i: number) {
+  const P = profiles.positions;
+  const first = (length - P) / 2 + 1;
+  const tracks = Object.fromEntries(outputs.map((name, t) => [name, Array.from(profiles.values.subarray((i * outputs.length + t) * P, (i * outputs.length + t + 1) * P))]));
+  const series = outputs.map((name) => ({ name, points: tracks[name]!.map((v, p): [number, number] => [first + p, v]) }));
+  return {
+    profile: { first, tracks },
+    profileSvg: lineChart(series, { title: `${id}: predicted profile`, xLabel: 'position in the window (bp)', yLabel: 'expected counts', width: Math.min(1000, Math.max(420, P * 2)), height: 220, chartKind: 'profile' }),
+  };
+}
+
 export function explainBody(info: ModelServerInfo, request: ExplainRequest, task: string, result: ExplainResult) {
   const { outputs } = info.model.task;
   const L = info.model.input.length!;
@@ -74,6 +90,7 @@ export function explainBody(info: ModelServerInfo, request: ExplainRequest, task
         predictions: rowValues(outputs, result.predictions, i),
         attributions,
         logoSvg: attributionLogo(attributions, { widthPerPosition: 10, height: 80, tickEvery: 10, title: `${id}: ${task}` }),
+        ...(result.profiles ? predictedProfile(id, outputs, L, result.profiles, i) : {}),
       };
     }),
   };

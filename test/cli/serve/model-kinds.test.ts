@@ -1,14 +1,14 @@
 /**
  * `strand serve` with models other than the planted classifier: a profile model (bpnet) answers
- * with its counts head and explains either head; a model DeepLIFT cannot run (DanQ's LSTM) gets
- * a 422 naming why, not a 500.
+ * with its counts head, explains either head and draws its predicted profiles; a model DeepLIFT
+ * cannot run (DanQ's LSTM) gets a 422 naming why, not a 500.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { manualSeed } from '../../../src/core/index.js';
 import { explainSequences } from '../../../src/interpret/explain.js';
-import { predictSequences } from '../../../src/interpret/predict.js';
+import { predictProfiles, predictSequences } from '../../../src/interpret/predict.js';
 import { createModel } from '../../../src/models/registry.js';
 import { describeModel, loadModel, saveModel } from '../../../src/models/saved-model.js';
 import { tempDir } from '../../data/genomic-fixtures.js';
@@ -42,10 +42,16 @@ test('a profile model: predictions are its counts head, explain names and uses t
     for (const head of ['counts', 'profile'] as const) {
       const r = await postJson(new URL('/api/explain', serve.url).href, { sequence: SEQUENCE, task: 'minus', head });
       assert.equal(r.status, 200, r.text);
-      const body = r.json as { head: string; explanations: { attributions: number[][] }[] };
+      const body = r.json as { head: string; explanations: { attributions: number[][]; profile: { first: number; tracks: Record<string, number[]> }; profileSvg: string }[] };
       assert.equal(body.head, head);
       const expected = explainSequences(saved, [SEQUENCE], { method: 'saliency', task: 'minus', head }).attributions;
-      assertClose(body.explanations[0]!.attributions.flat(), Array.from(expected), { atol: 1e-5 });
+      const [x] = body.explanations;
+      assertClose(x!.attributions.flat(), Array.from(expected), { atol: 1e-5 });
+      // The predicted profiles: positions 4 .. 51 of the 54 bp window (crop 3), expected counts of both tracks.
+      const profiles = predictProfiles(saved, [SEQUENCE]);
+      assert.equal(x!.profile.first, 4);
+      assertClose([...x!.profile.tracks.plus!, ...x!.profile.tracks.minus!], Array.from(profiles.values), { atol: 1e-4, rtol: 1e-5 });
+      for (const track of ['plus', 'minus']) assert.match(x!.profileSvg, new RegExp(`<path d="M[^"]+" [^>]*data-name="${track}"`));
     }
   } finally {
     saved.model.dispose();
