@@ -52,6 +52,7 @@ test('the page shows the model, predicts and draws one attribution logo per past
   assert.equal(await page.getByTestId('model-input-length').textContent(), '200 bp');
   assert.equal(await page.getByTestId('model-outputs').textContent(), '2: GATA1, SPI1');
   assert.deepEqual(await page.locator('#task-select option').allTextContents(), ['GATA1', 'SPI1']);
+  assert.equal(await page.isVisible('[data-testid="head-select"]'), false, 'no head choice for a model without heads');
 
   await page.getByTestId('sequence-input').fill(fasta);
   await page.getByTestId('submit-sequences').click();

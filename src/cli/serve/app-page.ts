@@ -72,6 +72,7 @@ async function loadModel() {
   $('model-outputs').textContent = outputs.length + ': ' + outputs.join(', ');
   $('model-genome').textContent = model.genome ? model.genome.name + ' (' + model.genome.chromosomes + ' chromosomes)' : 'none';
   $('task-select').replaceChildren(...outputs.map((o) => el('option', o, { value: o })));
+  $('head-label').hidden = model.task.kind !== 'profile';
   if (!model.variantScoring) {
     $('genome-note').hidden = false;
     for (const e of $('variant-form').elements) e.disabled = true;
@@ -120,7 +121,7 @@ $('sequence-form').addEventListener('submit', async (event) => {
   $('sequence-status').textContent = 'working…';
   const [predicted, explained] = await Promise.allSettled([
     api('/api/predict', { fasta }),
-    api('/api/explain', { fasta, method: $('method-select').value, task: $('task-select').value }),
+    api('/api/explain', { fasta, method: $('method-select').value, task: $('task-select').value, ...($('head-label').hidden ? {} : { head: $('head-select').value }) }),
   ]);
   if (predicted.status === 'fulfilled') renderPredictions(predicted.value);
   if (explained.status === 'fulfilled') renderTracks(explained.value);
@@ -193,6 +194,7 @@ ${logoGlyphDefs()}
 <label>or a FASTA file <input type="file" id="fasta-file" data-testid="fasta-file" accept=".fa,.fasta,.fna,.txt"></label>
 <label>attributions <select id="method-select" data-testid="method-select">${methodOptions()}</select></label>
 <label>task <select id="task-select" data-testid="task-select"></select></label>
+<label id="head-label" hidden>head <select id="head-select" data-testid="head-select"><option value="counts">counts</option><option value="profile">profile</option></select></label>
 <button type="submit" id="submit-sequences" data-testid="submit-sequences">Predict and explain</button>
 <span id="sequence-status" class="muted" data-testid="sequence-status"></span>
 </div></form>

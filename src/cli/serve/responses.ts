@@ -10,6 +10,7 @@ import type { ExplainRequest, SequenceInputs, ServeLimits } from './requests.js'
 function valueMeaning(taskKind: string): string {
   if (taskKind === 'binary') return 'probability (sigmoid of the output)';
   if (taskKind === 'multiclass') return 'class probability (softmax over the outputs)';
+  if (taskKind === 'profile') return 'predicted log total counts (the counts head)';
   return 'model output';
 }
 
