@@ -53,7 +53,7 @@ const EPS = 1e-6;
 
 const ELEMENTWISE = [ReLU, GELU, Sigmoid, Tanh, Softplus, LeakyReLU, ELU, SiLU, Exp] as const;
 /** Modules whose nonlinearity mixes positions or channels; DeepLIFT's rescale rule does not cover them. */
-const UNSUPPORTED = [LSTM, GRU, MultiheadAttention, LayerNorm, Softmax, LogSoftmax, Embedding] as const;
+const UNSUPPORTED = [LSTM, GRU, MultiheadAttention, LayerNorm, Softmax, LogSoftmax] as const;
 
 type TensorForward = (x: Tensor) => Tensor;
 
@@ -140,6 +140,7 @@ function checkModules(model: Module): void {
       throw new InputError(`DeepLIFT needs the model in eval mode (call model.eval()): ${name} is in training mode`);
     }
     if (m instanceof Flatten && m.startDim === 0) throw new InputError(`DeepLIFT needs Flatten to keep the batch dimension (startDim >= 1): ${name}`);
+    if (m instanceof Embedding) throw new InputError(`DeepLIFT cannot run through ${name}: the model reads tokens, gradients do not reach the bases; use ISM for this model`);
     if (UNSUPPORTED.some((kind) => m instanceof kind)) {
       throw new InputError(`DeepLIFT's rescale rule does not cover ${name}; use integrated gradients, saliency or ISM for this model`);
     }

@@ -14,7 +14,7 @@ import { integratedGradients } from './integrated-gradients.js';
 import { ism } from './ism.js';
 import { predictSequences } from './predict.js';
 import { saliency } from './saliency.js';
-import { outputTarget, type ForwardModel, type HeadTarget } from './target.js';
+import { GradientUnavailableError, outputTarget, type ForwardModel, type HeadTarget } from './target.js';
 
 export type ExplainMethod = 'saliency' | 'ig' | 'deeplift' | 'ism';
 export const EXPLAIN_METHODS: readonly ExplainMethod[] = ['saliency', 'ig', 'deeplift', 'ism'];
@@ -77,10 +77,19 @@ export function explanationOutput(e: Explanation, ids: readonly string[], about:
   };
 }
 
-/** Saliency for the held-out examples of a training run's report (`trainFromConfig`'s `explainExamples`). */
+/** Saliency, or ISM for a model whose gradients do not reach the bases (k-mer token input): the quick look of reports. */
+export function quickExplanation(saved: SavedModel, sequences: readonly string[], options: { task?: string; head?: HeadTarget['head'] } = {}): Explanation {
+  try {
+    return explainSequences(saved, sequences, { ...options, method: 'saliency' });
+  } catch (err) {
+    if (!(err instanceof GradientUnavailableError)) throw err;
+    return explainSequences(saved, sequences, { ...options, method: 'ism' });
+  }
+}
+
+/** The held-out examples of a training run's report (`trainFromConfig`'s `explainExamples`), by `quickExplanation`. */
 export const saliencyExamples: ExampleExplainer = {
-  method: 'saliency',
-  explain: (saved, sequences, task) => explainSequences(saved, sequences, { method: 'saliency', task }),
+  explain: (saved, sequences, task) => quickExplanation(saved, sequences, { task }),
 };
 
 export function explainSequences(saved: SavedModel, sequences: readonly string[], options: ExplainOptions): Explanation {

@@ -124,11 +124,16 @@ export function withInputGradOnly<T>(model: ForwardModel, fn: () => T): T {
   }
 }
 
+/** The model's output does not reach its input through gradients (e.g. it reads k-mer tokens of it). */
+export class GradientUnavailableError extends InputError {}
+
 /** Gradient of sum(selectTarget(forward(input))) w.r.t. input (a fresh leaf copy of it): same shape. */
 export function inputGradient(forward: (input: Tensor) => ModelOutput, input: Tensor, target: Target | undefined): Tensor {
   const leaf = input.detach().clone().requiresGrad_();
-  selectTarget(forward(leaf), target).sum().backward();
-  const g = leaf.grad;
-  if (g === null) throw new InputError('the selected output does not depend on the input');
+  const y = selectTarget(forward(leaf), target);
+  const g = y.requiresGrad ? (y.sum().backward(), leaf.grad) : null;
+  if (g === null) {
+    throw new GradientUnavailableError('gradients of the output do not reach the one-hot input (the model reads tokens of it); explain it by ISM (--method ism)');
+  }
   return g;
 }

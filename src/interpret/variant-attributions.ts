@@ -1,12 +1,13 @@
 /**
- * Why a variant changes a prediction: saliency (gradient x input) of one output on the REF and
- * the ALT window, around the allele, for the report's largest effects.
+ * Why a variant changes a prediction: saliency (gradient x input; ISM for models gradients do
+ * not reach) of one output on the REF and the ALT window, around the allele, for the report's
+ * largest effects.
  */
 import { InputError } from '../core/index.js';
 import { alleleOffset, isWindowPlan, planVariantWindows, type VariantAllele } from '../genomics/variant-windows.js';
 import type { Genome } from '../io/genome.js';
 import type { SavedModel } from '../models/saved-model.js';
-import { explainSequences } from './explain.js';
+import { quickExplanation } from './explain.js';
 import { sequenceModelLength } from './predict.js';
 
 export interface AlleleTrack {
@@ -18,6 +19,8 @@ export interface AlleleTrack {
 }
 
 export interface VariantAttribution {
+  /** 'saliency', or 'ism' for a model gradients do not reach. */
+  method: 'saliency' | 'ism';
   ref: AlleleTrack;
   alt: AlleleTrack;
 }
@@ -44,12 +47,13 @@ export async function variantAttributions(
       shown.push({ begin, end: Math.min(length, at + alleleLength + flank), first: windowStart + begin + 1 });
     }
   }
-  const e = explainSequences(saved, windows, { method: 'saliency', task: output });
+  const e = quickExplanation(saved, windows, { task: output });
   const track = (w: number): AlleleTrack => {
     const { begin, end, first } = shown[w]!;
     const attributions: number[][] = [];
     for (let p = begin; p < end; p++) attributions.push(Array.from(e.attributions.subarray((w * length + p) * 4, (w * length + p + 1) * 4)));
     return { sequence: windows[w]!.slice(begin, end), attributions, firstPosition: first };
   };
-  return alleles.map((_, i) => ({ ref: track(2 * i), alt: track(2 * i + 1) }));
+  const method = e.method === 'ism' ? 'ism' : 'saliency';
+  return alleles.map((_, i) => ({ method, ref: track(2 * i), alt: track(2 * i + 1) }));
 }

@@ -219,10 +219,11 @@ registerModel({
 
 registerModel({
   name: 'transformer',
-  description: 'Transformer encoder classifier over one-hot DNA or token ids (nucleotides, k-mers), CLS or mean pooling',
+  description: "Transformer encoder classifier over one-hot DNA, token ids, or the k-mer tokens of one-hot DNA (input 'kmers', DNABERT style), CLS or mean pooling",
   schema: options({
-    input: oneOf(['onehot', 'tokens']).optional(),
+    input: oneOf(['onehot', 'tokens', 'kmers']).optional(),
     vocabSize: positiveInt().optional(),
+    k: positiveInt().max(6).optional(),
     embedding: oneOf(['linear', 'conv']).optional(),
     embeddingKernel: positiveInt().optional(),
     dModel: positiveInt().optional(),
@@ -237,6 +238,8 @@ registerModel({
     pooling: oneOf(['cls', 'mean']).optional(),
     tasks: positiveInt().optional(),
   }).superRefine((o, ctx) => {
+    if (o.input === 'kmers' && o.vocabSize !== undefined) ctx.addIssue({ code: 'custom', path: ['vocabSize'], message: "not allowed with input 'kmers' (it is 5 + 4^k)" });
+    if (o.input !== 'kmers' && o.k !== undefined) ctx.addIssue({ code: 'custom', path: ['k'], message: "only with input 'kmers'" });
     if (o.input === 'tokens' && o.vocabSize === undefined) ctx.addIssue({ code: 'custom', path: ['vocabSize'], message: "required with input 'tokens'" });
     if (o.input === 'tokens' && o.vocabSize !== undefined && o.vocabSize < 2) {
       ctx.addIssue({ code: 'custom', path: ['vocabSize'], message: `expected at least 2 (padding id 0 and one token), got ${o.vocabSize}` });

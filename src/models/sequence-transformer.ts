@@ -1,7 +1,8 @@
 /**
  * A transformer encoder classifier for sequences: an embedding of one-hot DNA (a linear map
- * or a convolution) or of token ids (nucleotides or k-mers, id 0 = padding), positional
- * encodings, a stack of encoder layers, pooling ('cls' or 'mean') and a linear head.
+ * or a convolution), of token ids (nucleotides or k-mers, id 0 = padding), or of the k-mer
+ * tokens of one-hot DNA computed inside the model (DNABERT style), positional encodings, a
+ * stack of encoder layers, pooling ('cls' or 'mean') and a linear head.
  */
 import { InputError, tensor, type Tensor } from '../core/index.js';
 import * as ops from '../ops/index.js';
@@ -20,10 +21,18 @@ import {
 import { checkPositive, checkRate, checkSequenceInput, shapeText } from './common.js';
 
 export interface SequenceTransformerOptions {
-  /** 'onehot': x is [N, 4, L] float; 'tokens': x is [N, L] int64 ids, 0 = padding. Default 'onehot'. */
-  input?: 'onehot' | 'tokens';
+  /**
+   * 'onehot': x is [N, 4, L] float; 'tokens': x is [N, L] int64 ids, 0 = padding; 'kmers': x is
+   * [N, 4, L] one-hot, read as [CLS], its overlapping k-mers, [SEP] (the ids of
+   * genomics/kmer.ts: [PAD] 0, [UNK] 1 for a k-mer with N, [CLS] 2, [SEP] 3, [MASK] 4, then the
+   * 4^k k-mers), so the model takes the same input as the other sequence models (DNABERT style;
+   * gradients do not reach the bases: explain such a model by ISM). Default 'onehot'.
+   */
+  input?: 'onehot' | 'tokens' | 'kmers';
   /** Token vocabulary size including the padding id 0 (required with input 'tokens'), e.g. 4^k + 1 for k-mers. */
   vocabSize?: number;
+  /** k-mer length with input 'kmers', 1..6. Default 6. */
+  k?: number;
   /** One-hot embedding: 'linear' (per position) or 'conv' (a 'same' convolution). Default 'linear'. */
   embedding?: 'linear' | 'conv';
   /** Width of the 'conv' embedding. Default 9. */
@@ -62,8 +71,34 @@ export interface SequenceTransformerOptions {
  * with 'cls' pooling), `positions`, `encoder` (batch-first TransformerEncoder; `encoder.norm`
  * with pre-norm), `head` Linear(dModel, tasks).
  */
+/** Ids before the k-mers (as genomics/tokens.ts): [PAD] 0, [UNK] 1, [CLS] 2, [SEP] 3, [MASK] 4. */
+const KMER_SPECIAL_TOKENS = 5;
+const UNK = 1;
+const CLS = 2;
+const SEP = 3;
+
+/**
+ * [N, 4, L] one-hot -> [N, L - k + 3] int64: [CLS], the id of each overlapping k-mer
+ * (5 + its base-4 code, first base most significant; [UNK] when it holds a base that is not
+ * one-hot, such as N's 0.25 row), [SEP].
+ */
+function kmerTokensOfOneHot(x: Tensor, k: number): Tensor {
+  const n = x.shape[0]!;
+  const bases = x.argmax({ dim: 1 }); // [N, L]
+  const unknown = ops.amax(x, { dim: 1 }).lt(0.5); // N rows (0.25) and empty columns
+  const windows = ops.unfold(bases, 1, k, 1); // [N, L - k + 1, k]
+  const powers = tensor(Array.from({ length: k }, (_, j) => 4 ** (k - 1 - j)), [k], 'int64');
+  const codes = windows.mul(powers).sumDimIntList([2]).add(KMER_SPECIAL_TOKENS);
+  const ambiguous = ops.anyDim(ops.unfold(unknown, 1, k, 1), 2);
+  const ids = ops.whereScalarSelf(ambiguous, UNK, codes);
+  const column = (id: number) => ops.full([n, 1], id, { dtype: 'int64' });
+  return ops.cat([column(CLS), ids, column(SEP)], { dim: 1 });
+}
+
 export class SequenceTransformer extends Module {
-  readonly input: 'onehot' | 'tokens';
+  readonly input: 'onehot' | 'tokens' | 'kmers';
+  /** k-mer length with input 'kmers'. */
+  readonly k: number;
   readonly pooling: 'cls' | 'mean';
   readonly dModel: number;
   readonly maxLength: number;
@@ -77,6 +112,7 @@ export class SequenceTransformer extends Module {
     const {
       input = 'onehot',
       vocabSize,
+      k = 6,
       embedding = 'linear',
       embeddingKernel = 9,
       dModel = 128,
@@ -91,7 +127,8 @@ export class SequenceTransformer extends Module {
       pooling = 'cls',
       tasks = 1,
     } = options;
-    if (input !== 'onehot' && input !== 'tokens') throw new InputError(`expected input 'onehot' or 'tokens', got '${String(input)}'`);
+    if (input !== 'onehot' && input !== 'tokens' && input !== 'kmers') throw new InputError(`expected input 'onehot', 'tokens' or 'kmers', got '${String(input)}'`);
+    if (!Number.isInteger(k) || k < 1 || k > 6) throw new InputError(`expected k to be an integer in 1..6, got ${k}`);
     if (pooling !== 'cls' && pooling !== 'mean') throw new InputError(`expected pooling 'cls' or 'mean', got '${String(pooling)}'`);
     if (norm !== 'pre' && norm !== 'post') throw new InputError(`expected norm 'pre' or 'post', got '${String(norm)}'`);
     checkPositive('dModel', dModel);
@@ -103,6 +140,7 @@ export class SequenceTransformer extends Module {
     checkPositive('maxLength', maxLength);
     checkPositive('tasks', tasks);
     this.input = input;
+    this.k = k;
     this.pooling = pooling;
     this.dModel = dModel;
     this.maxLength = maxLength;
@@ -112,6 +150,11 @@ export class SequenceTransformer extends Module {
       checkPositive('vocabSize', vocabSize);
       if (vocabSize < 2) throw new InputError(`expected vocabSize of at least 2 (padding id 0 and one token), got ${vocabSize}`);
       this.embed = this.registerModule('embed', new Embedding(vocabSize, dModel, { paddingIdx: 0 }));
+    } else if (input === 'kmers') {
+      if (vocabSize !== undefined && vocabSize !== KMER_SPECIAL_TOKENS + 4 ** k) {
+        throw new InputError(`expected no vocabSize with input 'kmers' (it is ${KMER_SPECIAL_TOKENS} + 4^k = ${KMER_SPECIAL_TOKENS + 4 ** k}), got ${vocabSize}`);
+      }
+      this.embed = this.registerModule('embed', new Embedding(KMER_SPECIAL_TOKENS + 4 ** k, dModel, { paddingIdx: 0 }));
     } else if (embedding === 'conv') {
       checkPositive('embeddingKernel', embeddingKernel);
       this.embed = this.registerModule('embed', new Conv1d(4, dModel, embeddingKernel, { padding: 'same' }));
@@ -175,6 +218,12 @@ export class SequenceTransformer extends Module {
       this.#checkLength(x.shape[1]!);
       h = this.embed.forward(x);
       padding = x.eq(0);
+    } else if (this.input === 'kmers') {
+      const [, , length] = checkSequenceInput('SequenceTransformer', x);
+      if (length < this.k) throw new InputError(`expected sequences of at least k = ${this.k} bases for k-mer input, got ${length}`);
+      const ids = kmerTokensOfOneHot(x, this.k);
+      this.#checkLength(ids.shape[1]!);
+      h = this.embed.forward(ids);
     } else {
       const [n, , length] = checkSequenceInput('SequenceTransformer', x);
       this.#checkLength(length);

@@ -23,7 +23,15 @@ export interface VariantExampleRecord {
   effect: number;
   ref: AlleleTrackRecord;
   alt: AlleleTrackRecord;
+  /** How the tracks were computed. Default 'saliency'. */
+  method?: 'saliency' | 'ism';
 }
+
+/** What a track's letter heights are, by method. */
+export const TRACK_METHOD_TEXT = {
+  saliency: 'Saliency (gradient × input)',
+  ism: 'ISM (the change of the prediction when that base is put at the position; 0 for the base already there)',
+} as const;
 
 export interface VariantReportInput {
   model: string;
@@ -86,7 +94,7 @@ function exampleSection(examples: readonly VariantExampleRecord[], score: string
     const [ref, alt] = alleleLogos(e.ref, e.alt, ['REF', 'ALT'], { includeDefs: false });
     return `<figure class="variant-example"><h3>${escapeHtml(e.output)}: ${escapeHtml(e.label)} <span class="muted">(${escapeHtml(score)} ${formatValue(e.effect)})</span></h3>${ref}${alt}</figure>`;
   });
-  return `<h2>Largest effects, base by base</h2><p class="muted">Saliency (gradient × input) of the output on the REF and the ALT window around the allele; letters above the axis raise the prediction, below it lower it. Both rows share one scale.</p>${figures.join('')}`;
+  return `<h2>Largest effects, base by base</h2><p class="muted">${TRACK_METHOD_TEXT[examples[0]!.method ?? 'saliency']} of the output on the REF and the ALT window around the allele; letters above the axis raise the prediction, below it lower it. Both rows share one scale.</p>${figures.join('')}`;
 }
 
 export function renderVariantReport(input: VariantReportInput): string {

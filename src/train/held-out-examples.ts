@@ -15,9 +15,8 @@ import type { EvaluatedBatch } from './evaluate.js';
 
 /** An attribution method for the examples, e.g. saliency from src/interpret (injected: train does not import interpret). */
 export interface ExampleExplainer {
-  method: ExplainDescription['method'];
-  /** Attributions [N, L, 4] (A, C, G, T) and predictions [N, outputs] of `sequences` for output `task`. */
-  explain(saved: SavedModel, sequences: readonly string[], task: string): { attributions: Float32Array; predictions: Float32Array };
+  /** The method used, attributions [N, L, 4] (A, C, G, T) and predictions [N, outputs] of `sequences` for output `task`. */
+  explain(saved: SavedModel, sequences: readonly string[], task: string): { method: ExplainDescription['method']; attributions: Float32Array; predictions: Float32Array };
 }
 
 export interface HeldOutExample {
@@ -103,16 +102,18 @@ export function writeHeldOutExamples(outDir: string, saved: SavedModel, examples
   const L = examples[0]?.sequence.length ?? 0;
   const attributions = new Float32Array(examples.length * L * 4);
   const predictions = new Float32Array(examples.length * outputs.length);
+  let method: ExplainDescription['method'] = 'saliency';
   for (const task of new Set(examples.map((e) => e.task))) {
     const rows = examples.flatMap((e, i) => (e.task === task ? [i] : []));
     const result = explainer.explain(saved, rows.map((i) => examples[i]!.sequence), task);
+    method = result.method;
     rows.forEach((i, k) => {
       attributions.set(result.attributions.subarray(k * L * 4, (k + 1) * L * 4), i * L * 4);
       predictions.set(result.predictions.subarray(k * outputs.length, (k + 1) * outputs.length), i * outputs.length);
     });
   }
   writeExplainOutput(join(outDir, EXAMPLES_FOLDER), {
-    method: explainer.method,
+    method,
     title: ['binary', 'multiclass'].includes(saved.description.task.kind) ? 'Top-scoring held-out positives' : 'Held-out sequences with the highest predictions',
     tasks: examples.map((e) => e.task),
     ids: examples.map((e) => `test-example-${e.index + 1}`),

@@ -149,7 +149,7 @@ $('variant-form').addEventListener('submit', async (event) => {
     });
     fillTable($('variant-effects'), ['output', ...data.scores], rows);
     $('variant-caption').textContent = data.variant.text + (data.bothStrands ? ', both strands averaged' : '');
-    $('variant-logos').replaceChildren(...(data.logos ? [el('p', 'Saliency (gradient × input) of ' + data.logos.output + ' around the allele, REF above ALT, one scale', { class: 'muted' }), svgNode(data.logos.refSvg), svgNode(data.logos.altSvg)] : []));
+    $('variant-logos').replaceChildren(...(data.logos ? [el('p', data.logos.methodText + ' of ' + data.logos.output + ' around the allele, REF above ALT, one scale', { class: 'muted' }), svgNode(data.logos.refSvg), svgNode(data.logos.altSvg)] : []));
   } catch (err) {
     showError(error, err.message);
   }

@@ -1,7 +1,7 @@
 /** The JSON bodies of the API's answers, built from the worker's plain results. */
 import { attributionLogo } from '../../report/logo.js';
 import { lineChart } from '../../report/svg.js';
-import { alleleLogos } from '../../report/variant-report.js';
+import { alleleLogos, TRACK_METHOD_TEXT } from '../../report/variant-report.js';
 import type { ModelServerInfo } from './model-client.js';
 import type { ExplainResult, ScoreVariantResult, VariantAlleles } from './protocol.js';
 import type { ExplainRequest, SequenceInputs, ServeLimits } from './requests.js';
@@ -116,5 +116,5 @@ export function variantBody(variant: VariantAlleles, bothStrands: boolean, resul
 /** REF and ALT attribution logos on one scale. */
 function variantLogos(tracks: NonNullable<ScoreVariantResult['tracks']>) {
   const [refSvg, altSvg] = alleleLogos(tracks.ref, tracks.alt, [`REF: ${tracks.output}`, `ALT: ${tracks.output}`]);
-  return { output: tracks.output, method: 'saliency', refSvg, altSvg };
+  return { output: tracks.output, method: tracks.method, methodText: TRACK_METHOD_TEXT[tracks.method], refSvg, altSvg };
 }
