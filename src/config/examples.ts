@@ -3,7 +3,7 @@
  * Each is a YAML text that parses with the train schema (a test checks this).
  */
 
-export const EXAMPLE_KINDS = ['planted', 'peaks', 'bigwig', 'table-binary', 'table-multiclass', 'fasta', 'deepbind', 'expression-classes', 'expression-autoencoder'] as const;
+export const EXAMPLE_KINDS = ['planted', 'dnabert', 'peaks', 'bigwig', 'table-binary', 'table-multiclass', 'fasta', 'deepbind', 'expression-classes', 'expression-autoencoder'] as const;
 export type ExampleKind = (typeof EXAMPLE_KINDS)[number];
 
 const TRAIN_SECTION = `train:
@@ -33,6 +33,24 @@ model:
   name: deepbind       # strand models: basset, danq, deepsea, deepbind, bpnet, transformer, custom, ...
   options: { filters: 32, kernel: 15, hidden: 0 }
 ${TRAIN_SECTION.replace('epochs: 10', 'epochs: 8').replace('lr: 0.001', 'lr: 0.005')}`,
+
+  dnabert: `# A DNABERT-style transformer on the planted motifs: one-hot windows read as [CLS],
+# overlapping k-mer tokens and [SEP] inside the model. Explain it with ISM (strand explain --method ism).
+seed: 1
+data:
+  kind: planted
+  motifs:
+    - { name: GATA1, consensus: AGATAAGG }
+    - { name: SPI1, consensus: AAAGAGGAAGTG }
+  count: 2000
+  length: 200
+  positiveFraction: 0.4
+split: { validation: 0.1, test: 0.2 }
+task: { kind: binary }
+model:
+  name: transformer
+  options: { input: kmers, k: 4, dModel: 32, heads: 4, layers: 1, maxLength: 256, dropout: 0 }   # DNABERT: k 3-6, dModel 768, 12 layers
+${TRAIN_SECTION.replace('epochs: 10', 'epochs: 6').replace('lr: 0.001', 'lr: 0.005')}`,
 
   'table-binary': `# Binary labels (one column per task) for sequences in a CSV/TSV table.
 seed: 1

@@ -78,13 +78,13 @@ test('3,000 random indels and block substitutions in chr20 are normalised as bcf
       expected.set(id!, { chrom: 'z', start: Number(pos) - 1, ref: ref!, alt: alt! });
     }
     assert.equal(expected.size, variants.length);
-    let moved = 0;
+    let movedLeft = 0;
     variants.forEach((v, i) => {
       const ours = leftAlignAllele(v, sequence.slice(0, v.start + v.ref.length), 0);
       assert.deepEqual(ours, expected.get(`v${i}`), `v${i} ${v.start + 1} ${v.ref}>${v.alt}`);
-      if ((ours as VariantAllele).start !== v.start) moved++;
+      if ((ours as VariantAllele).start < v.start) movedLeft++;
     });
-    assert.ok(moved > 300, `${moved} of ${variants.length} moved left`);
+    assert.ok(movedLeft > 300, `${movedLeft} of ${variants.length} moved left`);
   } finally {
     tmp.remove();
   }
