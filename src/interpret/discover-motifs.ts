@@ -1,7 +1,8 @@
 /**
  * `strand motifs`: motifs a saved model learned, two ways: its first-layer filters (aligned
- * best sites, the Basset / DeepBind method) and seqlets cut from gradient x input attributions
- * and clustered; each compared with a motif database (Tomtom-like p and q values).
+ * best sites, the Basset / DeepBind method; models with a convolution over the bases) and
+ * seqlets cut from attributions and clustered (gradient x input, or ISM for a model gradients do
+ * not reach); each compared with a motif database (Tomtom-like p and q values).
  */
 import { InputError, tensor, tidy, type Tensor } from '../core/index.js';
 import { fitLength } from '../data/labelled-sequences.js';
@@ -15,11 +16,14 @@ import { filterMotifs } from './motifs/filter-motifs.js';
 import { trimPwm, type Pwm } from './motifs/pwm.js';
 import { clusterSeqlets, findSeqlets } from './motifs/seqlets.js';
 import { saliency } from './saliency.js';
-import { outputTarget, type ForwardModel, type HeadTarget } from './target.js';
+import { ism } from './ism.js';
+import { GradientUnavailableError, outputTarget, type ForwardModel, type HeadTarget, type Target } from './target.js';
 
 export interface DiscoveredMotif {
   name: string;
   source: 'filter' | 'seqlets';
+  /** Seqlets: the attributions they were cut from. */
+  attribution?: 'saliency' | 'ism';
   pwm: Pwm;
   sites: number;
   /** Best matches first (empty without a database). */
@@ -39,9 +43,24 @@ export interface DiscoverOptions {
 }
 
 /** The first Conv1d over the 4 DNA channels, in registration order. */
-export function firstConvolution(model: Module): Conv1d {
+/** The model's first convolution over the 4 DNA channels, or null (e.g. a transformer). */
+export function firstConvolution(model: Module): Conv1d | null {
   for (const m of model.namedModules().values()) if (m instanceof Conv1d && m.inChannels === 4) return m;
-  throw new InputError('the model has no Conv1d over the 4 DNA channels to read motifs from');
+  return null;
+}
+
+/**
+ * Attributions for seqlets: gradient x input, or for a model gradients do not reach, ISM as the
+ * importance of each observed base (minus the mean change when it is mutated).
+ */
+function seqletAttributions(model: ForwardModel, input: Tensor, target: Target): { attributions: Tensor; method: 'saliency' | 'ism' } {
+  try {
+    return { attributions: saliency(model, input, { target }).attributions, method: 'saliency' };
+  } catch (err) {
+    if (!(err instanceof GradientUnavailableError)) throw err;
+    const { deltas } = ism(model, input, { target });
+    return { attributions: input.mul(deltas.sumDimIntList([1], { keepdim: true }).mul(-1 / 3)), method: 'ism' };
+  }
 }
 
 export function discoverMotifs(saved: SavedModel, sequences: readonly string[], options: DiscoverOptions = {}): DiscoveredMotif[] {
@@ -58,27 +77,34 @@ export function discoverMotifs(saved: SavedModel, sequences: readonly string[], 
   return tidy(() => {
     const input: Tensor = tensor(x, [sequences.length, 4, length]);
     const found: DiscoveredMotif[] = [];
-    for (const f of filterMotifs(firstConvolution(model), input)) {
+    const conv = firstConvolution(model);
+    for (const f of conv === null ? [] : filterMotifs(conv, input)) {
       if (f.sites < minSites) continue;
       const { pwm } = trimPwm(f.pwm);
       if (pwm.length < 4) continue;
       const name = `filter${f.filter}`;
       found.push({ name, source: 'filter', pwm, sites: f.sites, matches: matchesOf(name, pwm) });
     }
-    const attributions = saliency(model, input, { target }).attributions;
+    const { attributions, method } = seqletAttributions(model, input, target);
     const clusters = clusterSeqlets(findSeqlets(attributions, input), attributions, input).slice(0, maxClusters);
     clusters.forEach((c, i) => {
       const { pwm } = trimPwm(c.pwm);
       if (pwm.length < 4) return;
       const name = `seqlets${i + 1}`;
-      found.push({ name, source: 'seqlets', pwm, sites: c.seqlets.length, matches: matchesOf(name, pwm) });
+      found.push({ name, source: 'seqlets', attribution: method, pwm, sites: c.seqlets.length, matches: matchesOf(name, pwm) });
     });
     return found;
   });
 }
 
-/** How `discoverMotifs` finds motifs, as recorded in motifs.json. */
-export const MOTIF_SOURCE = 'first-layer filters and gradient x input seqlets';
+/** How the motifs were found, as recorded in motifs.json. */
+function motifSource(motifs: readonly DiscoveredMotif[]): string {
+  const parts: string[] = [];
+  if (motifs.some((m) => m.source === 'filter')) parts.push('first-layer filters');
+  const seqlets = motifs.find((m) => m.source === 'seqlets');
+  if (seqlets) parts.push(seqlets.attribution === 'ism' ? 'ISM seqlets' : 'gradient x input seqlets');
+  return parts.length > 0 ? parts.join(' and ') : 'no motif found';
+}
 
 /**
  * Discovered motifs as the files of a motifs folder (io/motifs-output.ts): each motif with its
@@ -86,7 +112,7 @@ export const MOTIF_SOURCE = 'first-layer filters and gradient x input seqlets';
  */
 export function motifsOutput(motifs: readonly DiscoveredMotif[], database?: { path: string; motifs: readonly MemeMotif[] }): MotifsOutput {
   return {
-    source: MOTIF_SOURCE,
+    source: motifSource(motifs),
     ...(database ? { database: database.path } : {}),
     motifs: motifs.map((m) => ({ id: m.name, name: m.source, pwm: m.pwm.map((r) => [...r] as unknown as BaseProbabilities), nsites: m.sites })),
     matches: motifs.flatMap((m) => m.matches.slice(0, 10)),

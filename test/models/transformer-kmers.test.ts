@@ -15,11 +15,14 @@ import { trainConfigSchema } from '../../src/config/train.js';
 import { Random } from '../../src/data/random.js';
 import { KmerTokenizer } from '../../src/genomics/kmer.js';
 import { oneHot } from '../../src/genomics/one-hot.js';
+import { discoverMotifs } from '../../src/interpret/discover-motifs.js';
 import { saliencyExamples } from '../../src/interpret/explain.js';
+import { readMeme } from '../../src/io/meme.js';
 import { SequenceTransformer } from '../../src/models/index.js';
 import { createModel } from '../../src/models/registry.js';
+import { loadModel } from '../../src/models/saved-model.js';
 import { trainFromConfig } from '../../src/train/run-training.js';
-import { tempDir } from '../data/genomic-fixtures.js';
+import { SHARED_DATA, tempDir } from '../data/genomic-fixtures.js';
 import { assertClose } from '../helpers/assert-close.js';
 import { randomizeParameters } from '../nn/torch-bridge.js';
 
@@ -51,7 +54,7 @@ test("input 'kmers' gives the outputs of the token model fed KmerTokenizer's ids
   assert.throws(() => createModel('transformer', { input: 'kmers', k: 7 }), /k/);
 });
 
-test('the dnabert example config (k-mer transformer, planted motifs) trains to held-out AUROC > 0.85; report examples by ISM [slow]', async () => {
+test('the dnabert example config (k-mer transformer, planted motifs) trains to held-out AUROC > 0.85; report examples and motifs by ISM [slow]', async () => {
   const tmp = tempDir('strand-kmers-');
   try {
     const result = await trainFromConfig(parseConfig(trainConfigSchema, EXAMPLES.dnabert), { outDir: join(tmp.dir, 'out'), explainExamples: saliencyExamples });
@@ -61,6 +64,21 @@ test('the dnabert example config (k-mer transformer, planted motifs) trains to h
     const sites: Record<string, string> = { GATA1: 'AGATAAGG', SPI1: 'AAAGAGGAAGTG' };
     const sequences = readFileSync(join(tmp.dir, 'out', 'examples', 'sequences.fa'), 'utf8').trim().split('\n').filter((_, i) => i % 2 === 1);
     sequences.forEach((s, i) => assert.ok(s.includes(sites[examples.tasks[i]!]!), `example ${i + 1} holds its ${examples.tasks[i]} site`));
+    // strand motifs on a model without a convolution: ISM seqlets; one of them is SPI1's (JASPAR MA0080, q < 0.05).
+    const random = new Random(5);
+    const planted = Array.from({ length: 40 }, (_, i) => {
+      const bases = Array.from({ length: 200 }, () => 'ACGT'[random.int(4)]);
+      const site = i % 2 === 0 ? sites.GATA1! : sites.SPI1!;
+      bases.splice(20 + random.int(150), site.length, ...site);
+      return bases.join('');
+    });
+    const saved = loadModel(join(tmp.dir, 'out'));
+    const database = (await readMeme(join(SHARED_DATA, 'jaspar2024_core_vertebrates', 'JASPAR2024_CORE_vertebrates_non-redundant_pfms_meme.txt'))).motifs;
+    const motifs = discoverMotifs(saved, planted, { database, task: 'SPI1' });
+    saved.model.dispose();
+    assert.ok(motifs.length > 0 && motifs.every((m) => m.source === 'seqlets' && m.attribution === 'ism'));
+    const spi1 = motifs.flatMap((m) => m.matches.slice(0, 3)).filter((match) => match.target.startsWith('MA0080') && match.qValue < 0.05);
+    assert.ok(spi1.length > 0, `best matches: ${motifs.map((m) => `${m.name} ${m.matches[0]?.targetName} q=${m.matches[0]?.qValue.toExponential(1)}`).join('; ')}`);
   } finally {
     tmp.remove();
   }
