@@ -120,7 +120,7 @@ export async function scoreVariantAlleles(
   const effects: AlleleEffect[] = [];
   for (let first = 0; first < alleles.length; first += batchSize) {
     const written = alleles.slice(first, first + batchSize);
-    const batch = options.leftAlign === true ? await leftAligned(genome, sizes, written) : written;
+    const batch = options.leftAlign === true ? await leftAlignAlleles(genome, written) : written;
     const windows = await readWindows(genome, sizes, batch, length);
     const alts = windows.scorable.map((i) => ({ refRow: windows.refRow[i]!, refLength: batch[i]!.ref.length, altLength: batch[i]!.alt.length }));
     const windowBatch = { bytes: windows.bytes, refCount: windows.refCount, alts };
@@ -236,7 +236,8 @@ async function readWindows(genome: Genome, sizes: ReadonlyMap<string, number>, b
  * The alleles left-aligned and trimmed; alleles that cannot be checked (an unknown chromosome,
  * past its end) or whose REF does not match the genome stay as written, for `readWindows` to report.
  */
-async function leftAligned(genome: Genome, sizes: ReadonlyMap<string, number>, batch: readonly VariantAllele[]): Promise<VariantAllele[]> {
+export async function leftAlignAlleles(genome: Genome, batch: readonly VariantAllele[]): Promise<VariantAllele[]> {
+  const sizes = genome.chromosomes();
   const sync = isSyncGenome(genome) ? genome : undefined;
   const out: VariantAllele[] = [];
   for (const allele of batch) {

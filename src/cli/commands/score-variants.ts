@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { InputError, setNumThreads } from '../../core/index.js';
 import { parseRegion } from '../../genomics/intervals.js';
 import { VARIANT_PROBLEM_KINDS } from '../../genomics/variant-windows.js';
-import { EFFECT_SCORES, type EffectScore } from '../../interpret/variant-effect.js';
+import { EFFECT_SCORES, leftAlignAlleles, type EffectScore } from '../../interpret/variant-effect.js';
 import { scoreVcf, VariantProblemTally, type ProblemPolicy, type ScoredAllele, type VcfScoring } from '../../interpret/score-vcf.js';
 import { AtomicFileWriter } from '../../io/atomic-write.js';
 import { openGenome, type Genome } from '../../io/genome.js';
@@ -104,13 +104,14 @@ function vcfInfo(alleles: readonly ScoredAllele[], keys: { status: string; value
 }
 
 /** Attribution logos of the REF and ALT windows of the 3 largest effects of the first 4 outputs (profile models: of the counts head). */
-async function reportExamples(saved: SavedModel, genome: Genome, result: VariantEffectSummaryResult): Promise<VariantExampleRecord[]> {
+async function reportExamples(saved: SavedModel, genome: Genome, result: VariantEffectSummaryResult, leftAlign: boolean): Promise<VariantExampleRecord[]> {
   if (!['binary', 'multiclass', 'regression', 'profile'].includes(saved.description.task.kind)) return [];
   const index = result.scores.indexOf(result.score);
   const examples: VariantExampleRecord[] = [];
   for (const o of result.outputs.slice(0, 4)) {
     const top = o.top.slice(0, 3);
-    const tracks = await variantAttributions(saved, genome, top.map((v) => ({ chrom: v.chrom, start: v.pos - 1, ref: v.ref, alt: v.alt })), o.output);
+    const written = top.map((v) => ({ chrom: v.chrom, start: v.pos - 1, ref: v.ref, alt: v.alt }));
+    const tracks = await variantAttributions(saved, genome, leftAlign ? await leftAlignAlleles(genome, written) : written, o.output);
     top.forEach((v, i) => examples.push({ output: o.output, label: `${v.chrom}:${v.pos}${v.id === '.' ? '' : ` ${v.id}`} ${v.ref}>${v.alt}`, effect: v.values[index]!, ...tracks[i]! }));
   }
   return examples;
@@ -221,7 +222,7 @@ Multi-allelic records are scored per ALT allele.`)
         if (reportPath !== undefined) {
           const result = summary.result();
           writeVariantReport(reportPath, {
-            examples: await reportExamples(saved, genome, result),
+            examples: await reportExamples(saved, genome, result, o.leftAlign === true),
             model: o.model,
             vcf: o.vcf,
             genome: o.genome,

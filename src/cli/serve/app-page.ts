@@ -140,7 +140,7 @@ $('variant-form').addEventListener('submit', async (event) => {
   $('variant-status').textContent = 'working…';
   $('variant-logos').replaceChildren();
   try {
-    const data = await api('/api/score-variant', { variant: $('variant-input').value, bothStrands: $('both-strands').checked });
+    const data = await api('/api/score-variant', { variant: $('variant-input').value, bothStrands: $('both-strands').checked, leftAlign: $('left-align').checked });
     const rows = data.effects.map((e) => {
       const tr = el('tr', null, { 'data-testid': 'effect-row', 'data-output': e.output });
       tr.append(el('td', e.output));
@@ -148,7 +148,7 @@ $('variant-form').addEventListener('submit', async (event) => {
       return tr;
     });
     fillTable($('variant-effects'), ['output', ...data.scores], rows);
-    $('variant-caption').textContent = data.variant.text + (data.bothStrands ? ', both strands averaged' : '');
+    $('variant-caption').textContent = data.variant.text + (data.scoredAs ? ' (scored left-aligned as ' + data.scoredAs.text + ')' : '') + (data.bothStrands ? ', both strands averaged' : '');
     $('variant-logos').replaceChildren(...(data.logos ? [el('p', data.logos.methodText + ' of ' + data.logos.output + ' around the allele, REF above ALT, one scale', { class: 'muted' }), svgNode(data.logos.refSvg), svgNode(data.logos.altSvg)] : []));
   } catch (err) {
     showError(error, err.message);
@@ -208,6 +208,7 @@ ${logoGlyphDefs()}
 <form id="variant-form" data-testid="variant-form"><div class="row">
 <label>variant <input id="variant-input" data-testid="variant-input" placeholder="chr1:12345 A&gt;G" size="32" spellcheck="false"></label>
 <label><input type="checkbox" id="both-strands" data-testid="both-strands"> average both strands</label>
+<label><input type="checkbox" id="left-align" data-testid="left-align"> left-align indels</label>
 <button type="submit" id="submit-variant" data-testid="submit-variant">Score variant</button>
 <span id="variant-status" class="muted" data-testid="variant-status"></span>
 </div><p class="muted">Position 1-based, as in VCF; REF must match the genome.</p></form>

@@ -7,11 +7,11 @@ import { setNumThreads } from '../../core/index.js';
 import { explainSequences } from '../../interpret/explain.js';
 import { predictProfiles, predictSequences, sequenceModelLength } from '../../interpret/predict.js';
 import { variantAttributions } from '../../interpret/variant-attributions.js';
-import { scoreVariantAlleles } from '../../interpret/variant-effect.js';
+import { leftAlignAlleles, scoreVariantAlleles } from '../../interpret/variant-effect.js';
 import { openGenome, type Genome } from '../../io/genome.js';
 import { loadModel, type SavedModel } from '../../models/saved-model.js';
 import { HttpError } from './http-error.js';
-import type { ExplainJob, ExplainResult, GenomeSummary, ModelWorkerData, ScoreVariantResult, VariantAlleles } from './protocol.js';
+import type { ExplainJob, ExplainResult, GenomeSummary, ModelWorkerData, ScoreVariantJob, ScoreVariantResult } from './protocol.js';
 
 export class ModelJobs {
   private constructor(
@@ -68,7 +68,7 @@ export class ModelJobs {
   }
 
   /** Effect scores of one variant; a variant that does not fit the genome is a 422. */
-  async scoreVariant(variant: VariantAlleles, bothStrands: boolean): Promise<ScoreVariantResult> {
+  async scoreVariant({ variant, bothStrands, leftAlign }: Omit<ScoreVariantJob, 'kind'>): Promise<ScoreVariantResult> {
     const genome = this.genome;
     if (genome === null) throw new HttpError(501, 'variant scoring needs a reference genome: start strand serve with --genome FILE');
     const { chrom, pos, ref, alt } = variant;
@@ -80,16 +80,20 @@ export class ModelJobs {
     }
     if (pos > size) throw new HttpError(422, `position ${pos} is outside ${chrom}, which has ${size} bases (positions are 1-based)`);
     if (pos + ref.length - 1 > size) throw new HttpError(422, `REF '${ref}' at ${chrom}:${pos} runs past the end of ${chrom} (${size} bases)`);
-    const result = await scoreVariantAlleles(this.saved, genome, [{ chrom, start: pos - 1, ref, alt }], { bothStrands });
+    const written = { chrom, start: pos - 1, ref, alt };
+    // Left-aligned once here, so the scores and the logos use the same windows.
+    const [allele] = leftAlign ? await leftAlignAlleles(genome, [written]) : [written];
+    const result = await scoreVariantAlleles(this.saved, genome, [allele!], { bothStrands });
     const effect = result.effects[0]!;
     if (effect.problem !== undefined || effect.values === undefined) throw new HttpError(422, effect.problem?.message ?? `variant ${chrom}:${pos} could not be scored`);
     const values = Array.from(effect.values);
     const diff = result.scores.indexOf('diff');
-    if (diff < 0 || !['binary', 'multiclass', 'regression', 'profile'].includes(this.saved.description.task.kind)) return { kind: 'score-variant', outputs: result.outputs, scores: result.scores, values };
+    const scored = { kind: 'score-variant' as const, outputs: result.outputs, scores: result.scores, values, ...(allele !== written ? { leftAligned: { pos: allele!.start + 1, ref: allele!.ref, alt: allele!.alt } } : {}) };
+    if (diff < 0 || !['binary', 'multiclass', 'regression', 'profile'].includes(this.saved.description.task.kind)) return scored;
     const S = result.scores.length;
     const largest = result.outputs.reduce((best, _, t) => (Math.abs(values[t * S + diff]!) > Math.abs(values[best * S + diff]!) ? t : best), 0);
-    const [tracks] = await variantAttributions(this.saved, genome, [{ chrom, start: pos - 1, ref, alt }], result.outputs[largest]!, { flank: 20 });
-    return { kind: 'score-variant', outputs: result.outputs, scores: result.scores, values, tracks: { output: result.outputs[largest]!, ...tracks! } };
+    const [tracks] = await variantAttributions(this.saved, genome, [allele!], result.outputs[largest]!, { flank: 20 });
+    return { ...scored, tracks: { output: result.outputs[largest]!, ...tracks! } };
   }
 
   async close(): Promise<void> {

@@ -77,7 +77,7 @@ async function runNext(jobs: ModelJobs): Promise<void> {
   const { id, job } = queue.shift()!;
   try {
     if (job.kind === 'explain') sendResult(id, jobs.explain(job));
-    else if (job.kind === 'score-variant') sendResult(id, await jobs.scoreVariant(job.variant, job.bothStrands));
+    else if (job.kind === 'score-variant') sendResult(id, await jobs.scoreVariant(job));
   } catch (err) {
     sendError(id, err);
   }

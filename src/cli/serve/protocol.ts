@@ -40,6 +40,8 @@ export interface ScoreVariantJob {
   variant: VariantAlleles;
   /** Average each prediction over the window and its reverse complement. */
   bothStrands: boolean;
+  /** Left-align and trim the allele against the genome before placing its windows. */
+  leftAlign: boolean;
 }
 
 export type Job = PredictJob | ExplainJob | ScoreVariantJob;
@@ -69,6 +71,8 @@ export interface ScoreVariantResult {
   scores: string[];
   /** [outputs, scores] row-major. */
   values: number[];
+  /** With leftAlign, the allele as scored when it differs from the one asked for (1-based pos). */
+  leftAligned?: { pos: number; ref: string; alt: string };
   /** Saliency of the output with the largest |diff| on the REF and ALT windows around the allele (classification and regression models). */
   tracks?: { output: string } & VariantAttribution;
 }

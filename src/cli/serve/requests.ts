@@ -53,6 +53,7 @@ const variantSchema = z.strictObject({
   ref: z.string().optional(),
   alt: z.string().optional(),
   bothStrands: z.boolean().default(false),
+  leftAlign: z.boolean().default(false),
 });
 
 const DNA = /[^ACGTN]/i;
@@ -150,13 +151,21 @@ function checkAlleles(v: VariantAlleles): VariantAlleles {
   return { chrom: v.chrom, pos: v.pos, ref, alt };
 }
 
-export function readVariantRequest(body: unknown): { variant: VariantAlleles; bothStrands: boolean } {
+export interface VariantRequest {
+  variant: VariantAlleles;
+  /** Average each prediction over the window and its reverse complement. */
+  bothStrands: boolean;
+  /** Left-align and trim the allele against the genome before placing its windows. */
+  leftAlign: boolean;
+}
+
+export function readVariantRequest(body: unknown): VariantRequest {
   const parsed = validateConfig(variantSchema, body);
   const fields = [parsed.chrom, parsed.pos, parsed.ref, parsed.alt];
   if (parsed.variant !== undefined) {
     if (fields.some((f) => f !== undefined)) throw new HttpError(400, "give either 'variant' ('chrom:pos ref>alt') or 'chrom', 'pos', 'ref' and 'alt', not both");
-    return { variant: parseVariantText(parsed.variant), bothStrands: parsed.bothStrands };
+    return { variant: parseVariantText(parsed.variant), bothStrands: parsed.bothStrands, leftAlign: parsed.leftAlign };
   }
   if (fields.some((f) => f === undefined)) throw new HttpError(400, "give 'variant' ('chrom:pos ref>alt') or all of 'chrom', 'pos' (1-based), 'ref' and 'alt'");
-  return { variant: checkAlleles({ chrom: parsed.chrom!, pos: parsed.pos!, ref: parsed.ref!, alt: parsed.alt! }), bothStrands: parsed.bothStrands };
+  return { variant: checkAlleles({ chrom: parsed.chrom!, pos: parsed.pos!, ref: parsed.ref!, alt: parsed.alt! }), bothStrands: parsed.bothStrands, leftAlign: parsed.leftAlign };
 }

@@ -3,8 +3,8 @@ import { attributionLogo } from '../../report/logo.js';
 import { lineChart } from '../../report/svg.js';
 import { alleleLogos, TRACK_METHOD_TEXT } from '../../report/variant-report.js';
 import type { ModelServerInfo } from './model-client.js';
-import type { ExplainResult, ScoreVariantResult, VariantAlleles } from './protocol.js';
-import type { ExplainRequest, SequenceInputs, ServeLimits } from './requests.js';
+import type { ExplainResult, ScoreVariantResult } from './protocol.js';
+import type { ExplainRequest, SequenceInputs, ServeLimits, VariantRequest } from './requests.js';
 
 /** What a prediction value is, by task kind. */
 function valueMeaning(taskKind: string): string {
@@ -97,11 +97,13 @@ export function explainBody(info: ModelServerInfo, request: ExplainRequest, task
   };
 }
 
-export function variantBody(variant: VariantAlleles, bothStrands: boolean, result: ScoreVariantResult) {
+export function variantBody({ variant, bothStrands, leftAlign }: VariantRequest, result: ScoreVariantResult) {
   const S = result.scores.length;
   return {
     variant: { ...variant, text: `${variant.chrom}:${variant.pos} ${variant.ref}>${variant.alt}` },
     bothStrands,
+    leftAlign,
+    ...(result.leftAligned ? { scoredAs: { chrom: variant.chrom, ...result.leftAligned, text: `${variant.chrom}:${result.leftAligned.pos} ${result.leftAligned.ref}>${result.leftAligned.alt}` } } : {}),
     outputs: result.outputs,
     scores: result.scores,
     effects: result.outputs.map((output, t) => ({

@@ -86,9 +86,9 @@ function routes(client: ModelClient, limits: ServeLimits): Record<string, Partia
           req.resume();
           throw new HttpError(501, 'variant scoring needs a reference genome: start strand serve with --genome FILE');
         }
-        const { variant, bothStrands } = readVariantRequest(await readJsonBody(req, limits.maxBodyBytes));
-        const result = await client.run({ kind: 'score-variant', variant, bothStrands });
-        sendJson(res, 200, variantBody(variant, bothStrands, result));
+        const request = readVariantRequest(await readJsonBody(req, limits.maxBodyBytes));
+        const result = await client.run({ kind: 'score-variant', ...request });
+        sendJson(res, 200, variantBody(request, result));
       },
     },
   };

@@ -135,6 +135,23 @@ test('POST /api/score-variant equals scoreVariantAlleles, from "chrom:pos ref>al
   for (const svg of [logos!.refSvg, logos!.altSvg]) assert.equal((svg.match(/<g class="col"/g) ?? []).length, 41);
 });
 
+test('leftAlign: a deletion written at the end of a run is scored as its leftmost form, and the answer says so', async () => {
+  // The first run of 3 equal bases after position 1,000 (0-based i .. i + 2), preceded by another base.
+  let i = 1000;
+  while (!(chr1[i] === chr1[i + 1] && chr1[i] === chr1[i + 2] && chr1[i - 1] !== chr1[i])) i++;
+  const written = { chrom: 'chr1', pos: i + 2, ref: chr1.slice(i + 1, i + 3), alt: chr1[i + 1]! }; // deletes the last base of the run
+  const leftmost = { chrom: 'chr1', pos: i, ref: chr1.slice(i - 1, i + 1), alt: chr1[i - 1]! };
+  const aligned = await postJson(api('/api/score-variant'), { ...written, leftAlign: true });
+  assert.equal(aligned.status, 200, aligned.text);
+  const body = aligned.json as { leftAlign: boolean; scoredAs: { pos: number; ref: string; alt: string }; effects: unknown[] };
+  assert.equal(body.leftAlign, true);
+  assert.deepEqual({ pos: body.scoredAs.pos, ref: body.scoredAs.ref, alt: body.scoredAs.alt }, { pos: leftmost.pos, ref: leftmost.ref, alt: leftmost.alt });
+  const asLeftmost = await postJson(api('/api/score-variant'), leftmost);
+  assert.deepEqual(body.effects, (asLeftmost.json as typeof body).effects);
+  const asWritten = (await postJson(api('/api/score-variant'), written)).json as typeof body & { scoredAs?: unknown };
+  assert.equal(asWritten.scoredAs, undefined);
+});
+
 test('every bad request gets the right status and a JSON error naming the problem', async () => {
   const predict = api('/api/predict');
   const post = (path: string, body: unknown) => postJson(api(path), body);

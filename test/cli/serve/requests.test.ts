@@ -13,7 +13,7 @@ test('variants: chrom:pos ref>alt, thousands separators, colon or slash forms, c
   assert.deepEqual(parseVariantText('HLA-A*01:01:01:01:300 C>T'), { chrom: 'HLA-A*01:01:01:01', pos: 300, ref: 'C', alt: 'T' });
   assert.throws(() => parseVariantText('chr1:0 A>G'), status(400, /position >= 1/));
   assert.throws(() => parseVariantText('chr1-100-A-G'), status(400, /expected a variant as 'chrom:pos ref>alt'/));
-  assert.deepEqual(readVariantRequest({ chrom: 'chr2', pos: 5, ref: 'g', alt: 'c', bothStrands: true }), { variant: { chrom: 'chr2', pos: 5, ref: 'G', alt: 'C' }, bothStrands: true });
+  assert.deepEqual(readVariantRequest({ chrom: 'chr2', pos: 5, ref: 'g', alt: 'c', bothStrands: true }), { variant: { chrom: 'chr2', pos: 5, ref: 'G', alt: 'C' }, bothStrands: true, leftAlign: false });
   assert.throws(() => readVariantRequest({ variant: 'chr1:5 A>G', chrom: 'chr1' }), status(400, /not both/));
 });
 
