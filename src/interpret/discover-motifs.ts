@@ -5,6 +5,7 @@
  * not reach); each compared with a motif database (Tomtom-like p and q values).
  */
 import { InputError, tensor, tidy, type Tensor } from '../core/index.js';
+import * as ops from '../ops/index.js';
 import { fitLength } from '../data/labelled-sequences.js';
 import { writeOneHot } from '../genomics/one-hot.js';
 import type { BaseProbabilities, MemeMotif } from '../io/meme.js';
@@ -40,6 +41,8 @@ export interface DiscoverOptions {
   minSites?: number;
   /** Seqlet clusters reported at most. Default 10. */
   maxClusters?: number;
+  /** Called as the attributions of the sequences are computed (64 at a time). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** The first Conv1d over the 4 DNA channels, in registration order. */
@@ -50,17 +53,27 @@ export function firstConvolution(model: Module): Conv1d | null {
 }
 
 /**
- * Attributions for seqlets: gradient x input, or for a model gradients do not reach, ISM as the
- * importance of each observed base (minus the mean change when it is mutated).
+ * Attributions for seqlets, 64 sequences at a time: gradient x input, or for a model gradients
+ * do not reach, ISM as the importance of each observed base (minus the mean change when it is mutated).
  */
-function seqletAttributions(model: ForwardModel, input: Tensor, target: Target): { attributions: Tensor; method: 'saliency' | 'ism' } {
-  try {
-    return { attributions: saliency(model, input, { target }).attributions, method: 'saliency' };
-  } catch (err) {
-    if (!(err instanceof GradientUnavailableError)) throw err;
-    const { deltas } = ism(model, input, { target });
-    return { attributions: input.mul(deltas.sumDimIntList([1], { keepdim: true }).mul(-1 / 3)), method: 'ism' };
+function seqletAttributions(model: ForwardModel, input: Tensor, target: Target, onProgress?: (done: number, total: number) => void): { attributions: Tensor; method: 'saliency' | 'ism' } {
+  const n = input.shape[0]!;
+  let method: 'saliency' | 'ism' = 'saliency';
+  const parts: Tensor[] = [];
+  for (let start = 0; start < n; start += 64) {
+    const chunk = input.narrow(0, start, Math.min(64, n - start));
+    if (method === 'saliency') {
+      try {
+        parts.push(saliency(model, chunk, { target }).attributions);
+      } catch (err) {
+        if (!(err instanceof GradientUnavailableError)) throw err;
+        method = 'ism';
+      }
+    }
+    if (method === 'ism') parts.push(chunk.mul(ism(model, chunk, { target }).deltas.sumDimIntList([1], { keepdim: true }).mul(-1 / 3)));
+    onProgress?.(start + chunk.shape[0]!, n);
   }
+  return { attributions: parts.length === 1 ? parts[0]! : ops.cat(parts), method };
 }
 
 export function discoverMotifs(saved: SavedModel, sequences: readonly string[], options: DiscoverOptions = {}): DiscoveredMotif[] {
@@ -85,7 +98,7 @@ export function discoverMotifs(saved: SavedModel, sequences: readonly string[], 
       const name = `filter${f.filter}`;
       found.push({ name, source: 'filter', pwm, sites: f.sites, matches: matchesOf(name, pwm) });
     }
-    const { attributions, method } = seqletAttributions(model, input, target);
+    const { attributions, method } = seqletAttributions(model, input, target, options.onProgress);
     const clusters = clusterSeqlets(findSeqlets(attributions, input), attributions, input).slice(0, maxClusters);
     clusters.forEach((c, i) => {
       const { pwm } = trimPwm(c.pwm);
