@@ -16,38 +16,30 @@ const TRAIN_SECTION = `train:
   # clipGradNorm: 1.0
 `;
 
-export const EXAMPLES: Record<ExampleKind, string> = {
-  planted: `# Generated sequences with planted motifs: one binary task per motif. No files needed.
-seed: 1
+/** Seed, planted-motif data, split and task of the planted examples. */
+const plantedData = (count: number): string => `seed: 1
 data:
   kind: planted
   motifs:
     - { name: GATA1, consensus: AGATAAGG }
     - { name: SPI1, consensus: AAAGAGGAAGTG }
-  count: 5000          # sequences
+  count: ${count}          # sequences
   length: 200          # bp
   positiveFraction: 0.4
 split: { validation: 0.1, test: 0.2 }
 task: { kind: binary }
-model:
+`;
+
+export const EXAMPLES: Record<ExampleKind, string> = {
+  planted: `# Generated sequences with planted motifs: one binary task per motif. No files needed.
+${plantedData(5000)}model:
   name: deepbind       # strand models: basset, danq, deepsea, deepbind, bpnet, transformer, custom, ...
   options: { filters: 32, kernel: 15, hidden: 0 }
 ${TRAIN_SECTION.replace('epochs: 10', 'epochs: 8').replace('lr: 0.001', 'lr: 0.005')}`,
 
   dnabert: `# A DNABERT-style transformer on the planted motifs: one-hot windows read as [CLS],
 # overlapping k-mer tokens and [SEP] inside the model. Explain it with ISM (strand explain --method ism).
-seed: 1
-data:
-  kind: planted
-  motifs:
-    - { name: GATA1, consensus: AGATAAGG }
-    - { name: SPI1, consensus: AAAGAGGAAGTG }
-  count: 2000
-  length: 200
-  positiveFraction: 0.4
-split: { validation: 0.1, test: 0.2 }
-task: { kind: binary }
-model:
+${plantedData(2000)}model:
   name: transformer
   options: { input: kmers, k: 4, dModel: 32, heads: 4, layers: 1, maxLength: 256, dropout: 0 }   # DNABERT: k 3-6, dModel 768, 12 layers
 ${TRAIN_SECTION.replace('epochs: 10', 'epochs: 6').replace('lr: 0.001', 'lr: 0.005')}`,
