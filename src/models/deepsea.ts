@@ -85,6 +85,11 @@ export class DeepSEA extends Module {
     );
   }
 
+  /** The forward pass as a chain of layers (features, then classifier), for methods that walk it (patched ISM and variant scoring). */
+  layerChain(): Module[] {
+    return [this.features, this.classifier];
+  }
+
   /** x: [N, 4, length] float32 -> [N, tasks] logits. */
   forward(x: Tensor): Tensor {
     checkSequenceInput('DeepSEA', x, 4, this.length);

@@ -54,6 +54,14 @@ test('patched forward equals the plain forward: Basset', () => {
   model.dispose();
 });
 
+test('patched forward equals the plain forward: DeepSEA (its layer chain)', () => {
+  manualSeed(5);
+  const L = 200;
+  const model = createModel('deepsea', { length: L, tasks: 4, convolutions: [[12, 8], [10, 8], [8, 8]], hidden: 16 });
+  check(model, L, [{ starts: [100, 0, 199], width: 1 }, { starts: [98, 3], width: 4 }]);
+  model.dispose();
+});
+
 test('patched forward equals the plain forward: strides, dilation, padding, same, pooling with padding, constant padding', () => {
   manualSeed(4);
   const L = 101;
