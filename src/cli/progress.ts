@@ -94,6 +94,16 @@ export interface CountProgress {
  * Progress of `total` items (unknown total: rate only): a bar with rate and ETA on a TTY,
  * otherwise a plain line at most every 10 s.
  */
+/** Runs `fn` (synchronous) under a `countProgress` it reports to, and stops the progress however fn ends. */
+export function withCountProgress<T>(label: string, unit: string, total: number, fn: (update: (done: number) => void) => T): T {
+  const progress = countProgress(label, unit, total);
+  try {
+    return fn((done) => progress.update(done));
+  } finally {
+    progress.stop();
+  }
+}
+
 export function countProgress(label: string, unit: string, total: number | undefined, options: ProgressOptions = {}): CountProgress {
   const stream = options.stream ?? process.stderr;
   const started = Date.now();

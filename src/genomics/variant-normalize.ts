@@ -5,7 +5,7 @@
  * drop shared leading bases while both keep at least one. An indel in a repeat moves to its
  * leftmost position, so every way of writing it gives one allele and one window.
  */
-import type { VariantAllele } from './variant-windows.js';
+import { checkReference, type VariantAllele } from './variant-windows.js';
 
 /** Alleles that are not plain bases (symbolic, breakends, '*') or equal are left as written. */
 const PLAIN = /^[ACGTN]+$/;
@@ -48,13 +48,16 @@ export function leftAlignAllele(allele: VariantAllele, context: string, contextS
 /**
  * `leftAlignAllele` with the genome read as needed: `fetch(start, end)` returns the bases of
  * `[start, end)` of the allele's chromosome. The first read takes 64 bases to the left, each
- * further one twice as many.
+ * further one twice as many. An allele whose REF does not match the genome is returned as
+ * written (for the caller's reference check to report).
  */
 export async function leftAlignWithGenome(allele: VariantAllele, fetch: (start: number, end: number) => string | Promise<string>): Promise<VariantAllele> {
   const end = allele.start + allele.ref.length;
   for (let reach = 64; ; reach *= 2) {
     const contextStart = Math.max(0, allele.start - reach);
-    const result = leftAlignAllele(allele, await fetch(contextStart, end), contextStart);
+    const context = await fetch(contextStart, end);
+    if (reach === 64 && checkReference(allele, context.slice(allele.start - contextStart)) !== undefined) return allele;
+    const result = leftAlignAllele(allele, context, contextStart);
     if (result !== 'more') return result;
   }
 }

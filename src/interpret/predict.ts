@@ -5,7 +5,7 @@ import { writeOneHot } from '../genomics/one-hot.js';
 import type { SavedModel } from '../models/saved-model.js';
 import * as ops from '../ops/index.js';
 import type { Module } from '../nn/index.js';
-import { isProfileOutput, type ForwardModel, type ModelOutput } from './target.js';
+import { countsColumns, isProfileOutput, profileHeads, type ForwardModel, type ModelOutput } from './target.js';
 
 export interface Predictions {
   /** Output column names (tasks, or classes). */
@@ -25,6 +25,8 @@ export function sequenceModelLength(saved: SavedModel): number {
 
 export interface ProfilePredictions {
   outputs: string[];
+  /** [N, outputs] row-major: predicted log total counts (the counts head), as `predictSequences` reports them. */
+  counts: Float32Array;
   /** Positions of each profile: the input length less the model's crop at both ends. */
   positions: number;
   /** [N, outputs, positions] row-major: expected counts, softmax(profile) * (exp(log counts) - 1). */
@@ -48,21 +50,22 @@ export function predictProfiles(saved: SavedModel, sequences: readonly string[],
   const outputs = saved.description.task.outputs;
   const model = saved.model as Module & ForwardModel;
   model.eval();
+  const counts = new Float32Array(sequences.length * outputs.length);
   const parts: Float32Array[] = [];
   let positions = 0;
   for (let start = 0; start < sequences.length; start += batchSize) {
     const batch = sequences.slice(start, start + batchSize);
-    parts.push(
-      tidy(() =>
-        inferenceMode(() => {
-          const out = model.forward(oneHotBatch(batch, length));
-          if (!isProfileOutput(out)) throw new InputError('a profile model returned one tensor instead of profile and counts heads');
-          positions = out.profile.shape[2]!;
-          const totals = ops.expm1(out.counts.reshape([batch.length, outputs.length, 1]));
-          return out.profile.softmax(2).mul(totals).contiguous().data<Float32Array>();
-        }),
-      ),
+    const { logCounts, profiles } = tidy(() =>
+      inferenceMode(() => {
+        const heads = profileHeads(model.forward(oneHotBatch(batch, length)));
+        positions = heads.profile.shape[2]!;
+        const columns = countsColumns(heads);
+        const expected = heads.profile.softmax(2).mul(ops.expm1(columns).unsqueeze(2));
+        return { logCounts: columns.contiguous().data<Float32Array>(), profiles: expected.contiguous().data<Float32Array>() };
+      }),
     );
+    counts.set(logCounts, start * outputs.length);
+    parts.push(profiles);
   }
   const values = new Float32Array(sequences.length * outputs.length * positions);
   let at = 0;
@@ -70,7 +73,7 @@ export function predictProfiles(saved: SavedModel, sequences: readonly string[],
     values.set(p, at);
     at += p.length;
   }
-  return { outputs, positions, values };
+  return { outputs, counts, positions, values };
 }
 
 /** The reported values of a model output: probabilities, values, or (profile models) predicted log total counts. */
@@ -81,12 +84,7 @@ function readout(kind: string): (output: ModelOutput) => Tensor {
   };
   if (kind === 'binary') return (y) => single(y).sigmoid();
   if (kind === 'multiclass') return (y) => single(y).softmax(-1);
-  if (kind === 'profile') {
-    return (y) => {
-      if (!isProfileOutput(y)) throw new InputError('a profile model returned one tensor instead of profile and counts heads');
-      return y.counts.ndim === 1 ? y.counts.unsqueeze(1) : y.counts;
-    };
-  }
+  if (kind === 'profile') return (y) => countsColumns(profileHeads(y));
   return single;
 }
 

@@ -40,13 +40,24 @@ export function isLinearTarget(target: Target | undefined): boolean {
   return target === undefined || typeof target === 'number' || (typeof target === 'object' && target.head === 'counts');
 }
 
+/** The two heads of a profile model's output; an InputError when the model returned one tensor. */
+export function profileHeads(output: ModelOutput): ProfileOutput {
+  if (!isProfileOutput(output)) throw new InputError('a profile model returned one tensor instead of profile and counts heads');
+  return output;
+}
+
+/** The counts head as [N, outputs] log total counts ([N] from jointly counted tracks becomes [N, 1]). */
+export function countsColumns(heads: ProfileOutput): Tensor {
+  return heads.counts.ndim === 1 ? heads.counts.unsqueeze(1) : heads.counts;
+}
+
 function checkTaskIndex(task: number, tasks: number): void {
   if (!Number.isInteger(task) || task < 0 || task >= tasks) throw new InputError(`expected a target task index in [0, ${tasks}), got ${task}`);
 }
 
 function selectHead(output: ProfileOutput, { head, task }: HeadTarget): Tensor {
   if (head === 'counts') {
-    const counts = output.counts.ndim === 1 ? output.counts.unsqueeze(1) : output.counts;
+    const counts = countsColumns(output);
     checkTaskIndex(task, counts.shape[1]!);
     return counts.select(1, task);
   }
@@ -131,7 +142,8 @@ export class GradientUnavailableError extends InputError {}
 export function inputGradient(forward: (input: Tensor) => ModelOutput, input: Tensor, target: Target | undefined): Tensor {
   const leaf = input.detach().clone().requiresGrad_();
   const y = selectTarget(forward(leaf), target);
-  const g = y.requiresGrad ? (y.sum().backward(), leaf.grad) : null;
+  if (y.requiresGrad) y.sum().backward();
+  const g = leaf.grad;
   if (g === null) {
     throw new GradientUnavailableError('gradients of the output do not reach the one-hot input (the model reads tokens of it); explain it by ISM (--method ism)');
   }

@@ -249,8 +249,7 @@ export async function leftAlignAlleles(genome: Genome, batch: readonly VariantAl
       continue;
     }
     const fetch = (start: number, stop: number): string | Promise<string> => (sync ? Buffer.from(sync.fetchBytesSync(allele.chrom, start, stop)).toString('latin1') : genome.fetch(allele.chrom, start, stop));
-    if (checkReference(allele, await fetch(allele.start, end)) !== undefined) out.push(allele);
-    else out.push(await leftAlignWithGenome(allele, fetch));
+    out.push(await leftAlignWithGenome(allele, fetch));
   }
   return out;
 }

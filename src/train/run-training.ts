@@ -5,7 +5,7 @@
  *   metrics.json                    validation and test metrics
  *   test-predictions.tsv            the test split's targets and predictions (io/prediction-table.ts)
  *   log.jsonl                       one JSON record per epoch (and every `logEvery` steps)
- *   examples/                       top-scoring held-out positives explained (with `explainExamples`)
+ *   examples/                       held-out examples explained (with `explainExamples`): top-scoring positives, or the highest predictions
  *   report.html                     learning curves, ROC / PR curves, metrics (built from the files above)
  *   checkpoint.safetensors          the last checkpoint (for --resume)
  */
@@ -34,8 +34,9 @@ export interface TrainRunOptions {
   onEvent?: (event: FitEvent) => void;
   log?: (line: string) => void;
   /**
-   * Explains a few top-scoring held-out positives for the report (sequence models with binary or
-   * multiclass outputs), e.g. saliency from src/interpret; without it the report has no examples.
+   * Explains a few held-out examples for the report (sequence models: the top-scoring positives of
+   * classifiers, the highest predictions of regression and profile models), e.g. saliency from
+   * src/interpret; without it the report has no examples.
    */
   explainExamples?: ExampleExplainer;
 }

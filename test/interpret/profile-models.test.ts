@@ -94,6 +94,8 @@ test('profile model: predicted profiles are each track softmax (by hand) times i
   assert.equal(profiles.positions, LENGTH - 2 * 4);
   assert.deepEqual(profiles.outputs, ['plus', 'minus']);
   const totals = predictSequences(saved, sequences).values;
+  // the counts of the same forward (batches of 2 here, so float rounding may differ from predictSequences' batches)
+  profiles.counts.forEach((c, i) => assert.ok(Math.abs(c - totals[i]!) <= 1e-5 * Math.max(1, Math.abs(totals[i]!)), `counts[${i}]: ${c} vs ${totals[i]}`));
   const x = oneHot(sequences.map((s) => fitLength(s, LENGTH)));
   const logits = noGrad(() => (saved.model as DilatedResidualCNN).forward(x).profile.toArray());
   const P = profiles.positions;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../core/index.js';
-import { EXPLAIN_METHODS, explainSequences, explanationOutput, type Explanation, type ExplainMethod } from '../../interpret/explain.js';
-import { countProgress } from '../progress.js';
+import { EXPLAIN_METHODS, explainSequences, explanationOutput, type ExplainMethod } from '../../interpret/explain.js';
+import { withCountProgress } from '../progress.js';
 import { writeExplainOutput } from '../../io/explain-output.js';
 import { readFastaRecords } from '../../io/fasta-records.js';
 import { loadModel } from '../../models/saved-model.js';
@@ -29,20 +29,16 @@ export function registerExplain(program: Command): void {
       const saved = loadModel(o.model);
       try {
         const { ids, sequences } = await readFastaRecords(o.fasta);
-        const progress = countProgress('explaining', 'sequences', sequences.length);
-        let result: Explanation;
-        try {
-          result = explainSequences(saved, sequences, {
+        const result = withCountProgress('explaining', 'sequences', sequences.length, (onProgress) =>
+          explainSequences(saved, sequences, {
             method,
             ...(o.task ? { task: o.task } : {}),
             ...(o.head !== undefined ? { head: o.head as 'counts' | 'profile' } : {}),
             steps: o.steps,
             shuffles: o.shuffles,
-            onProgress: (done) => progress.update(done),
-          });
-        } finally {
-          progress.stop();
-        }
+            onProgress,
+          }),
+        );
         const baseline = method === 'ig' || method === 'deeplift' ? { baseline: `${o.shuffles} dinucleotide-shuffled references` } : {};
         writeExplainOutput(o.out, explanationOutput(result, ids, { model: o.model, ...baseline }));
         await writeFolderReport(o.out, { indexCopy: true });

@@ -3,8 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { resolveConfigPaths, trainConfigSchema } from '../../config/train.js';
 import { InputError } from '../../core/index.js';
-import { discoverMotifs, motifsOutput, type DiscoveredMotif } from '../../interpret/discover-motifs.js';
-import { countProgress } from '../progress.js';
+import { discoverMotifs, motifsOutput } from '../../interpret/discover-motifs.js';
+import { withCountProgress } from '../progress.js';
 import { readMeme } from '../../io/meme.js';
 import { writeMotifsOutput } from '../../io/motifs-output.js';
 import { readFastaRecords } from '../../io/fasta-records.js';
@@ -31,18 +31,14 @@ export function registerMotifs(program: Command): void {
       const database = o.compare ? (await readMeme(o.compare)).motifs : undefined;
       const saved = loadModel(o.model);
       try {
-        const progress = countProgress('attributions', 'sequences', sequences.length);
-        let motifs: DiscoveredMotif[];
-        try {
-          motifs = discoverMotifs(saved, sequences, {
+        const motifs = withCountProgress('attributions', 'sequences', sequences.length, (onProgress) =>
+          discoverMotifs(saved, sequences, {
             ...(o.task ? { task: o.task } : {}),
             ...(o.head !== undefined ? { head: o.head as 'counts' | 'profile' } : {}),
             ...(database ? { database } : {}),
-            onProgress: (done) => progress.update(done),
-          });
-        } finally {
-          progress.stop();
-        }
+            onProgress,
+          }),
+        );
         writeMotifsOutput(o.out, motifsOutput(motifs, database && o.compare ? { path: o.compare, motifs: database } : undefined));
         await writeFolderReport(o.out, { indexCopy: true });
         for (const m of motifs) {

@@ -88,11 +88,12 @@ export function registerPredict(program: Command): void {
         try {
           for await (const chunk of chunks(input, CHUNK)) {
             const sequences = chunk.map((c) => c.sequence);
-            const { values } = predictSequences(saved, sequences);
+            // With --profiles one forward gives both the counts column and the profiles.
+            const profiles = o.profiles !== undefined ? predictProfiles(saved, sequences) : undefined;
+            const values = profiles?.counts ?? predictSequences(saved, sequences).values;
             const rows = chunk.map((c, i) => [c.id, ...Array.from(values.subarray(i * names.length, (i + 1) * names.length), (v) => v.toPrecision(6))].join('\t'));
             tsv.write(`${rows.join('\n')}\n`);
-            if (o.profiles !== undefined) {
-              const profiles = predictProfiles(saved, sequences);
+            if (profiles !== undefined) {
               positions = profiles.positions;
               profileParts.push(profiles.values);
             }

@@ -105,7 +105,6 @@ function vcfInfo(alleles: readonly ScoredAllele[], keys: { status: string; value
 
 /** Attribution logos of the REF and ALT windows of the 3 largest effects of the first 4 outputs (profile models: of the counts head). */
 async function reportExamples(saved: SavedModel, genome: Genome, result: VariantEffectSummaryResult, leftAlign: boolean): Promise<VariantExampleRecord[]> {
-  if (!['binary', 'multiclass', 'regression', 'profile'].includes(saved.description.task.kind)) return [];
   const index = result.scores.indexOf(result.score);
   const examples: VariantExampleRecord[] = [];
   for (const o of result.outputs.slice(0, 4)) {

@@ -89,7 +89,7 @@ export class ModelJobs {
     const values = Array.from(effect.values);
     const diff = result.scores.indexOf('diff');
     const scored = { kind: 'score-variant' as const, outputs: result.outputs, scores: result.scores, values, ...(allele !== written ? { leftAligned: { pos: allele!.start + 1, ref: allele!.ref, alt: allele!.alt } } : {}) };
-    if (diff < 0 || !['binary', 'multiclass', 'regression', 'profile'].includes(this.saved.description.task.kind)) return scored;
+    if (diff < 0) return scored;
     const S = result.scores.length;
     const largest = result.outputs.reduce((best, _, t) => (Math.abs(values[t * S + diff]!) > Math.abs(values[best * S + diff]!) ? t : best), 0);
     const [tracks] = await variantAttributions(this.saved, genome, [allele!], result.outputs[largest]!, { flank: 20 });

@@ -73,7 +73,7 @@ export interface ScoreVariantResult {
   values: number[];
   /** With leftAlign, the allele as scored when it differs from the one asked for (1-based pos). */
   leftAligned?: { pos: number; ref: string; alt: string };
-  /** Saliency of the output with the largest |diff| on the REF and ALT windows around the allele (classification and regression models). */
+  /** Attributions (saliency; ISM for a model gradients do not reach) of the output with the largest |diff| on the REF and ALT windows around the allele. */
   tracks?: { output: string } & VariantAttribution;
 }
 
