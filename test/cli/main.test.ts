@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { outcomeSeed, reportOutcome } from '../helpers/outcome.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -32,9 +33,10 @@ test('--help and --version exit 0', () => {
 
 test('strand demo trains and prints a held-out AUROC', () => {
   const out = mkdtempSync(join(tmpdir(), 'strand-demo-cli-'));
-  const r = strand('demo', '--epochs', '3', '--seed', '5', '--out', out);
+  const r = strand('demo', '--epochs', '3', '--seed', String(outcomeSeed(5)), '--out', out);
   rmSync(out, { recursive: true, force: true });
   assert.equal(r.status, 0, r.stderr);
   const auroc = Number(/^held-out AUROC (\S+)$/m.exec(r.stdout)?.[1]);
+  reportOutcome('demo-cli-3-epochs-auroc', auroc, '> 0.8');
   assert.ok(auroc > 0.8 && auroc <= 1, r.stdout);
 });

@@ -13,6 +13,7 @@ import { writeGenome, SHARED_DATA } from '../data/genomic-fixtures.js';
 import { countingModel } from '../helpers/counting-model.js';
 import { runPython } from '../helpers/pytorch.js';
 import { needTool } from '../helpers/tools.js';
+import { reportOutcome } from '../helpers/outcome.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const strand = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
@@ -203,13 +204,15 @@ test('--region reads only that region through the tabix index and gives the same
   assert.deepEqual(readTsv(out).rows, expected);
 });
 
-test('real model on real variants: the DeepBind USF1 model ranks variants that make or break a CACGTG E-box first [slow]', () => {
-  const config = fileURLToPath(new URL('../../../examples/deepbind-usf1.yaml', import.meta.url));
-  const model = join(dir, 'usf1');
-  const train = strand('train', '--config', config, '--out', model, '--plain');
-  assert.equal(train.status, 0, train.stderr);
+// The model is a committed fixture (test/fixtures/models/deepbind-usf1, its README says how it was
+// trained): training is deterministic per CPU, not across CPUs, and the E-box count of the top 50
+// moves with the trained weights (9, 21 and 25 from three kernel paths). Scoring one fixed model
+// is what this test checks. Weakest observed: 24 of 50 (ATEN_CPU_CAPABILITY default / avx2 / avx512,
+// ONEDNN_MAX_CPU_ISA SSE41 / AVX2; `make test-kernels`).
+test('real model on real variants: the DeepBind USF1 model ranks variants that make or break a CACGTG E-box first', () => {
+  const model = fileURLToPath(new URL('../../../test/fixtures/models/deepbind-usf1', import.meta.url));
   const out = join(dir, 'usf1.tsv');
-  const r = strand('score-variants', '--model', model, '--vcf', join(chr20, 'z.vcf.gz'), '--genome', join(chr20, 'z.fa.gz'), '--out', out, '--both-strands', '--scores', 'diff,abs_diff');
+  const r = strand('score-variants', '--model', model, '--vcf', join(chr20, 'z.vcf.gz'), '--genome', join(chr20, 'z.fa.gz'), '--out', out, '--both-strands', '--scores', 'diff,abs_diff', '--no-report');
   assert.equal(r.status, 0, r.stderr);
   const sequence = gunzipSync(readFileSync(join(chr20, 'z.fa.gz'))).toString('latin1').split('\n').filter((l) => !l.startsWith('>')).join('');
   const { header, rows } = readTsv(out);
@@ -225,7 +228,8 @@ test('real model on real variants: the DeepBind USF1 model ranks variants that m
   const top = ranked.slice(0, 50).filter(changesEbox).length;
   const background = rows.filter(changesEbox).length / rows.length;
   assert.ok(background < 0.02, `background ${background}`);
-  assert.ok(top >= 10, `${top} of the 50 largest effects change an E-box (background ${(100 * background).toFixed(2)}%)`);
+  reportOutcome('usf1-fixture-ebox-top50', top, '>= 15');
+  assert.ok(top >= 15, `${top} of the 50 largest effects change an E-box (background ${(100 * background).toFixed(2)}%)`);
 });
 
 test('SIGTERM mid-run: exit 143, no output and no temporary file left', async () => {

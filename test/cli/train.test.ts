@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { consensusPwm, plantedMotifDataset } from '../../src/data/planted-motifs.js';
+import { outcomeSeed, reportOutcome } from '../helpers/outcome.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const strand = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
 let dir = '';
 
-const config = (extra = '') => `seed: 2
+const config = (extra = '') => `seed: ${outcomeSeed(2)}
 data:
   kind: table
   path: ${'${DIR}'}/train.tsv
@@ -43,6 +44,7 @@ test('strand train, evaluate and predict work end to end on a table data set', (
   assert.equal(train.status, 0, train.stderr);
   assert.match(train.stdout, /^test: auroc (\S+)/m);
   const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+  reportOutcome('cli-train-auroc', metrics.test.mean.auroc, '> 0.9');
   assert.ok(metrics.test.mean.auroc > 0.9, `test AUROC ${metrics.test.mean.auroc}`);
 
   const evaluate = strand('evaluate', '--model', out, '--config', join(dir, 'run.yaml'));

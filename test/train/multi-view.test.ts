@@ -7,6 +7,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { trainConfigSchema } from '../../src/config/train.js';
 import { Random } from '../../src/data/random.js';
 import { trainFromConfig } from '../../src/train/run-training.js';
+import { outcomeSeed, reportOutcome } from '../helpers/outcome.js';
 
 test('a multi-view model learns a label that needs both the sequence and a numeric feature', async () => {
   // bound = motif present AND accessible (feature > 0): neither input alone predicts it.
@@ -28,7 +29,7 @@ test('a multi-view model learns a label that needs both the sequence and a numer
     writeFileSync(join(dir, 'data.tsv'), `id\tsequence\taccessibility\tnoise\tbound\n${rows.join('\n')}\n`);
     const config = parseConfig(
       trainConfigSchema,
-      `seed: 3
+      `seed: ${outcomeSeed(3)}
 data: { kind: table, path: ${join(dir, 'data.tsv')}, sequenceColumn: sequence, labelColumns: [bound], featureColumns: [accessibility, noise], idColumn: id }
 split: { validation: 0.15, test: 0.2 }
 task: { kind: binary }
@@ -37,6 +38,7 @@ train: { epochs: 25, batchSize: 32, optimizer: { name: adam, lr: 0.003 }, earlyS
 `,
     );
     const result = await trainFromConfig(config, { outDir: join(dir, 'out') });
+    reportOutcome('multi-view-auroc', result.test.mean.auroc!, '> 0.9');
     assert.ok(result.test.mean.auroc! > 0.9, `test AUROC ${result.test.mean.auroc}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -7,13 +7,16 @@ import { demoConfigText } from '../../src/config/examples.js';
 import { parseConfig } from '../../src/config/load.js';
 import { trainConfigSchema } from '../../src/config/train.js';
 import { trainFromConfig } from '../../src/train/run-training.js';
+import { outcomeSeed, reportOutcome } from '../helpers/outcome.js';
 
 test('the demo config trains a CNN that finds planted motifs: held-out AUROC > 0.95 per motif, all outputs written', async () => {
   const out = mkdtempSync(join(tmpdir(), 'strand-demo-'));
   try {
-    const config = parseConfig(trainConfigSchema, demoConfigText(3, 8));
+    const config = parseConfig(trainConfigSchema, demoConfigText(outcomeSeed(3), 8));
     const result = await trainFromConfig(config, { outDir: out });
     assert.deepEqual(Object.keys(result.test.perTask), ['GATA1', 'SPI1']);
+    // weakest observed over 5 seeds and 5 kernel paths (make test-kernels): see the closing line of the list below
+    for (const [task, m] of Object.entries(result.test.perTask)) reportOutcome(`planted-demo-${task}-auroc`, m.auroc!, '> 0.95');
     for (const [task, m] of Object.entries(result.test.perTask)) assert.ok(m.auroc! > 0.95, `held-out AUROC of ${task} is ${m.auroc}`);
     assert.ok(result.history.at(-1)!.train_loss! < result.history[0]!.train_loss!, 'the loss falls');
     for (const f of ['model.safetensors', 'model.json', 'metrics.json', 'log.jsonl', 'report.html', 'checkpoint.safetensors']) {

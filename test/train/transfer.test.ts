@@ -7,8 +7,9 @@ import { parseConfig } from '../../src/config/load.js';
 import { trainConfigSchema } from '../../src/config/train.js';
 import { loadSafetensors } from '../../src/nn/safetensors.js';
 import { trainFromConfig } from '../../src/train/run-training.js';
+import { outcomeSeed, reportOutcome } from '../helpers/outcome.js';
 
-const config = (motifs: string, extra = '') => `seed: 6
+const config = (motifs: string, extra = '') => `seed: ${outcomeSeed(6)}
 data:
   kind: planted
   motifs: [${motifs}]
@@ -39,6 +40,7 @@ test('transfer: initialise from a saved model, freeze its convolution, replace t
     const after = loadSafetensors(join(target, 'model.safetensors')).tensors;
     assert.deepEqual(after['conv.weight']!.toArray(), before['conv.weight']!.toArray(), 'the frozen convolution did not change');
     assert.deepEqual(after['output.weight']!.shape, [2, 16], 'a new head with one output per task');
+    reportOutcome('transfer-GATA1-auroc', result.test.perTask.GATA1!.auroc!, '> 0.9');
     assert.ok(result.test.perTask.GATA1!.auroc! > 0.9, `GATA1 AUROC through the transferred filters: ${result.test.perTask.GATA1!.auroc}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
