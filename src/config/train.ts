@@ -36,6 +36,8 @@ export const tableDataSchema = z.strictObject({
   /** A held-out test table in the same format (then split.test is ignored). */
   testPath: z.string().min(1).optional(),
   testShuffledNegatives: positiveInt.optional(),
+  /** A column naming each row's split (train, validation, test); then split fractions are not used. Shuffled negatives follow their row. */
+  splitColumn: column.optional(),
 });
 
 /**

@@ -44,6 +44,8 @@ export interface EncodedSequences {
   classes?: string[];
   ids: string[];
   sequences: string[];
+  /** sources[e]: the input row example e comes from (a shuffled negative: its positive's row). */
+  sources: number[];
 }
 
 /** Centre-crops or pads (with N, split evenly, extra on the right) `seq` to `length`. */
@@ -115,6 +117,7 @@ export function encodeLabelledSequences(rows: LabelledRows, options: EncodeOptio
 
   const sequences = rows.sequences.map((s) => fitLength(s, length));
   const ids = [...rows.ids];
+  const sources = rows.sequences.map((_, i) => i);
   const features = rows.features?.map((f, i) => f.map((_, k) => parseFeature(rows, i, k)));
   if (options.shuffledNegatives !== undefined && options.shuffledNegatives > 0) {
     if (kind !== 'binary' || rows.labelNames.length !== 1) {
@@ -129,6 +132,7 @@ export function encodeLabelledSequences(rows: LabelledRows, options: EncodeOptio
         targets.push([0]);
         features?.push(features[i]!);
         ids.push(`${ids[i]}_shuffled${k + 1}`);
+        sources.push(i);
       }
     }
   }
@@ -156,6 +160,7 @@ export function encodeLabelledSequences(rows: LabelledRows, options: EncodeOptio
     ...(classes ? { classes } : {}),
     ids,
     sequences,
+    sources,
   };
 }
 

@@ -124,6 +124,17 @@ export function splitByFraction(count: number, fractions: SplitFractions, seed: 
   };
 }
 
+/**
+ * Examples that come from rows (a row and the shuffled negatives made from it) split by row:
+ * every example lands in its row's part, so a positive and its negatives never straddle two
+ * parts. `rowPart(row)` names the part of a row. Indices come out in ascending order.
+ */
+export function splitExamplesByRow(sources: readonly number[], rowPart: (row: number) => keyof SplitIndices): SplitIndices {
+  const parts: SplitIndices = { train: [], validation: [], test: [] };
+  sources.forEach((row, example) => parts[rowPart(row)].push(example));
+  return parts;
+}
+
 export interface WindowSplitOptions {
   fractions: SplitFractions;
   seed: number;

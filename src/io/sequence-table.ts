@@ -22,7 +22,13 @@ export interface SequenceTableOptions {
   idColumn?: ColumnRef;
   /** Numeric side-information columns (a second model input, e.g. chromatin or expression features). */
   featureColumns?: readonly ColumnRef[];
+  /** A column naming each row's split: `train`, `validation` or `test`. */
+  splitColumn?: ColumnRef;
 }
+
+/** The values a split column may hold. */
+export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
+export type SplitName = (typeof SPLIT_NAMES)[number];
 
 export interface SequenceTable {
   ids: string[];
@@ -32,6 +38,8 @@ export interface SequenceTable {
   /** features[i][k]: the raw text of feature column k in row i (when featureColumns were given). */
   features?: string[][];
   featureNames?: string[];
+  /** splits[i]: the split of row i (when splitColumn was given). */
+  splits?: SplitName[];
   /** Names of the label columns (header names, or `column <n>`). */
   labelNames: string[];
   /** 1-based line of each row in the (decompressed) file, for error messages. */
@@ -63,6 +71,7 @@ export async function readSequenceTable(path: string, options: SequenceTableOpti
   let labelCols: number[] = [];
   let featureCols: number[] = [];
   let idCol = -1;
+  let splitCol = -1;
   let width = 0;
   for await (const { text, line } of readTextLines(path)) {
     if (text.trim() === '') continue;
@@ -74,7 +83,9 @@ export async function readSequenceTable(path: string, options: SequenceTableOpti
       labelCols = options.labelColumns.map((c, j) => resolveColumn(c, names, path, `labelColumns.${j}`));
       idCol = options.idColumn === undefined ? -1 : resolveColumn(options.idColumn, names, path, 'idColumn');
       featureCols = (options.featureColumns ?? []).map((c, j) => resolveColumn(c, names, path, `featureColumns.${j}`));
-      width = Math.max(seqCol, idCol, ...labelCols, ...featureCols) + 1;
+      splitCol = options.splitColumn === undefined ? -1 : resolveColumn(options.splitColumn, names, path, 'splitColumn');
+      if (splitCol >= 0) table.splits = [];
+      width = Math.max(seqCol, idCol, splitCol, ...labelCols, ...featureCols) + 1;
       table.labelNames = labelCols.map((c) => names?.[c] ?? `column ${c}`);
       if (featureCols.length > 0) {
         table.features = [];
@@ -91,6 +102,13 @@ export async function readSequenceTable(path: string, options: SequenceTableOpti
     table.ids.push(idCol >= 0 ? fields[idCol]! : `row${table.ids.length + 1}`);
     table.labels.push(labelCols.map((c) => fields[c]!));
     table.features?.push(featureCols.map((c) => fields[c]!));
+    if (table.splits !== undefined) {
+      const split = fields[splitCol]!;
+      if (!(SPLIT_NAMES as readonly string[]).includes(split)) {
+        throw new FormatError(path, line, names?.[splitCol] ?? `column ${splitCol}`, `expected ${SPLIT_NAMES.join(', ')}, got ${quote(split)}`);
+      }
+      table.splits.push(split as SplitName);
+    }
     table.lines.push(line);
   }
   if (table.sequences.length === 0) throw new FormatError(path, undefined, undefined, 'no sequences found');

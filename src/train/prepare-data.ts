@@ -11,7 +11,8 @@ import { inMemoryBatches, type ArrayExamples } from '../data/in-memory.js';
 import { buildIntervalDataset, labelTargets, splitIntervalDataset, type IntervalDataset } from '../data/interval-dataset.js';
 import { encodeLabelledSequences, subsetExamples, type EncodedSequences, type LabelKind } from '../data/labelled-sequences.js';
 import { consensusPwm, plantedMotifDataset } from '../data/planted-motifs.js';
-import { splitByFraction } from '../data/splits.js';
+import type { SplitName } from '../io/sequence-table.js';
+import { splitByFraction, splitExamplesByRow, type SplitIndices } from '../data/splits.js';
 import { openGenome } from '../io/genome.js';
 import { readFastaWithLabels, readSequenceTable } from '../io/sequence-table.js';
 import { readMatrix } from '../io/matrix.js';
@@ -45,8 +46,9 @@ type TableData = Extract<DataConfig, { kind: 'table' }>;
 type PlantedData = Extract<DataConfig, { kind: 'planted' }>;
 type IntervalsData = Extract<DataConfig, { kind: 'intervals' }>;
 
-function readTable(data: TableData, path: string) {
+function readTable(data: TableData, path: string, withSplits = false) {
   return readSequenceTable(path, {
+    ...(withSplits && data.splitColumn !== undefined ? { splitColumn: data.splitColumn } : {}),
     ...(data.delimiter ? { delimiter: data.delimiter } : {}),
     header: data.header,
     sequenceColumn: data.sequenceColumn,
@@ -66,15 +68,23 @@ function generatePlanted(data: PlantedData, seed: number) {
   });
 }
 
-async function encodeTable(data: TableData, path: string, task: TrainConfig['task'], seed: number, negatives?: number, classes?: string[]): Promise<EncodedSequences> {
-  const table = await readTable(data, path);
-  return encodeLabelledSequences(table, {
+async function encodeTable(
+  data: TableData,
+  path: string,
+  task: TrainConfig['task'],
+  seed: number,
+  negatives?: number,
+  classes?: string[],
+): Promise<EncodedSequences & { rowSplits?: SplitName[] }> {
+  const table = await readTable(data, path, path === data.path);
+  const encoded = encodeLabelledSequences(table, {
     kind: labelKind(task),
     ...((classes ?? task.classes) ? { classes: classes ?? task.classes } : {}),
     ...(data.length !== undefined ? { length: data.length } : {}),
     ...(negatives !== undefined ? { shuffledNegatives: negatives } : {}),
     seed,
   });
+  return table.splits ? { ...encoded, rowSplits: table.splits } : encoded;
 }
 
 /** The label kind of sequence-table data; profile and reconstruction tasks need other data. */
@@ -97,6 +107,7 @@ async function inMemoryData(config: TrainConfig): Promise<PreparedData> {
   const { data, task, seed } = config;
   let all: EncodedSequences;
   let heldOut: EncodedSequences | undefined;
+  let rowSplits: SplitName[] | undefined;
   if (data.kind === 'planted') {
     if (task.kind !== 'binary') throw new ConfigError('task.kind', `planted-motif data is binary (one task per motif), got '${task.kind}'`);
     const generated = generatePlanted(data, seed);
@@ -113,15 +124,30 @@ async function inMemoryData(config: TrainConfig): Promise<PreparedData> {
       seed,
     });
   } else if (data.kind === 'table') {
-    all = await encodeTable(data, data.path, task, seed, data.shuffledNegatives);
+    const table = await encodeTable(data, data.path, task, seed, data.shuffledNegatives);
+    all = table;
+    rowSplits = table.rowSplits;
     if (data.testPath !== undefined) heldOut = await encodeTable(data, data.testPath, task, seed + 1, data.testShuffledNegatives, all.classes);
   } else {
     throw new InputError(`data.kind '${data.kind}' is not held in memory`);
   }
-  const test = heldOut ? 0 : fractionOf(config, 'test');
-  const validation = fractionOf(config, 'validation');
-  if (validation + test >= 1) throw new ConfigError('split', `validation (${validation}) and test (${test}) leave nothing to train on`);
-  const parts = splitByFraction(all.examples.count, { train: 1 - validation - test, validation, test }, config.split.seed ?? seed);
+  let parts: SplitIndices;
+  if (rowSplits !== undefined) {
+    const splits = rowSplits;
+    if (heldOut && splits.includes('test')) {
+      throw new ConfigError('data.splitColumn', `${splits.filter((s) => s === 'test').length} rows of ${data.kind === 'table' ? data.path : 'the table'} are marked test, but data.testPath also gives a test set; use one of the two`);
+    }
+    parts = splitExamplesByRow(all.sources, (row) => splits[row]!);
+  } else {
+    const test = heldOut ? 0 : fractionOf(config, 'test');
+    const validation = fractionOf(config, 'validation');
+    if (validation + test >= 1) throw new ConfigError('split', `validation (${validation}) and test (${test}) leave nothing to train on`);
+    // Split the input rows, so shuffled negatives stay in their positive's part.
+    const rows = splitByFraction(all.sources.reduce((last, row) => Math.max(last, row), -1) + 1, { train: 1 - validation - test, validation, test }, config.split.seed ?? seed);
+    const partOfRow = new Map<number, keyof SplitIndices>();
+    for (const part of ['train', 'validation', 'test'] as const) for (const row of rows[part]) partOfRow.set(row, part);
+    parts = splitExamplesByRow(all.sources, (row) => partOfRow.get(row)!);
+  }
   const train = subsetExamples(all.examples, parts.train);
   const valid = subsetExamples(all.examples, parts.validation);
   const testExamples: ArrayExamples = heldOut ? heldOut.examples : subsetExamples(all.examples, parts.test);
