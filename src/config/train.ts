@@ -7,6 +7,14 @@ import { z } from 'zod';
 const positiveInt = z.number().int().positive();
 const column = z.union([z.string().min(1), z.number().int().nonnegative()]);
 
+/** Augmentation of sequences held in memory (planted, table, fasta). */
+const inMemoryAugment = z
+  .strictObject({
+    /** Chance each training sequence is reverse-complemented, drawn anew every epoch (strand-symmetric labels only). */
+    reverseComplement: z.number().min(0).max(1).default(0),
+  })
+  .default({ reverseComplement: 0 });
+
 /** Sequences with planted motifs, generated (no files needed). */
 export const plantedDataSchema = z.strictObject({
   kind: z.literal('planted'),
@@ -16,6 +24,7 @@ export const plantedDataSchema = z.strictObject({
   count: positiveInt.default(5000),
   length: positiveInt.default(200),
   positiveFraction: z.number().gt(0).lt(1).default(0.4),
+  augment: inMemoryAugment,
 });
 
 /** A CSV/TSV table: a sequence column and label columns; optionally a separate test table. */
@@ -38,6 +47,7 @@ export const tableDataSchema = z.strictObject({
   testShuffledNegatives: positiveInt.optional(),
   /** A column naming each row's split (train, validation, test); then split fractions are not used. Shuffled negatives follow their row. */
   splitColumn: column.optional(),
+  augment: inMemoryAugment,
 });
 
 /**
@@ -124,6 +134,7 @@ export const fastaDataSchema = z.strictObject({
   labelColumns: z.array(column).min(1),
   length: positiveInt.optional(),
   shuffledNegatives: positiveInt.optional(),
+  augment: inMemoryAugment,
 });
 
 export const dataSchema = z.discriminatedUnion('kind', [plantedDataSchema, tableDataSchema, fastaDataSchema, intervalsDataSchema, expressionDataSchema]);

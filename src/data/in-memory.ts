@@ -4,6 +4,7 @@
  */
 import { InputError, tensor } from '../core/index.js';
 import type { Batch, BatchSource } from './batch.js';
+import { reverseComplementInPlace } from '../genomics/one-hot-arrays.js';
 import { Random } from './random.js';
 
 /**
@@ -44,10 +45,18 @@ export function gatherRows(values: Float32Array, shape: readonly number[], indic
   return out;
 }
 
-/** The batch of examples `indices` as tensors: inputs [x] or [x, features], and targets. */
-export function gatherBatch(data: ArrayExamples, indices: readonly number[]): Batch {
+/**
+ * The batch of examples `indices` as tensors: inputs [x] or [x, features], and targets;
+ * `reverse[i]` = 1 reverse-complements example i's one-hot [4, L] input.
+ */
+export function gatherBatch(data: ArrayExamples, indices: readonly number[], reverse?: Uint8Array): Batch {
   const n = indices.length;
-  const inputs = [tensor(gatherRows(data.inputs, data.inputShape, indices), [n, ...data.inputShape])];
+  const x = gatherRows(data.inputs, data.inputShape, indices);
+  if (reverse !== undefined) {
+    const length = data.inputShape[1]!;
+    for (let i = 0; i < n; i++) if (reverse[i]) reverseComplementInPlace(x, i * 4 * length, length);
+  }
+  const inputs = [tensor(x, [n, ...data.inputShape])];
   if (data.features !== undefined) {
     const shape = data.featureShape ?? [];
     inputs.push(tensor(gatherRows(data.features, shape, indices), [n, ...shape]));
@@ -60,13 +69,22 @@ export interface BatchOptions {
   /** Shuffle with a seed per epoch (seed + epoch). Default true. */
   shuffle?: boolean;
   seed?: number;
+  /**
+   * Chance that a training example is reverse-complemented, drawn anew every epoch (one-hot
+   * inputs [4, L] only; targets unchanged, so only for strand-symmetric labels). Default 0.
+   */
+  reverseComplement?: number;
 }
 
 /** Seeded shuffled batches of in-memory examples (the last batch may be smaller). */
 export function inMemoryBatches(data: ArrayExamples, options: BatchOptions): BatchSource {
   checkExamples(data);
-  const { batchSize, shuffle = true, seed = 0 } = options;
+  const { batchSize, shuffle = true, seed = 0, reverseComplement = 0 } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(`expected batchSize to be a positive integer, got ${batchSize}`);
+  if (!(reverseComplement >= 0 && reverseComplement <= 1)) throw new InputError(`expected reverseComplement to be a probability in [0, 1], got ${reverseComplement}`);
+  if (reverseComplement > 0 && (data.inputShape.length !== 2 || data.inputShape[0] !== 4)) {
+    throw new InputError(`reverse-complement augmentation needs one-hot [4, L] inputs, got [${data.inputShape.join(', ')}]`);
+  }
   const batchesPerEpoch = Math.ceil(data.count / batchSize);
   return {
     batchesPerEpoch,
@@ -74,7 +92,12 @@ export function inMemoryBatches(data: ArrayExamples, options: BatchOptions): Bat
     *batches(epoch: number, from: number): Iterable<Batch> {
       const order = Array.from({ length: data.count }, (_, i) => i);
       if (shuffle) new Random(seed * 1_000_003 + epoch).shuffle(order);
-      for (let b = from; b < batchesPerEpoch; b++) yield gatherBatch(data, order.slice(b * batchSize, (b + 1) * batchSize));
+      // One draw per example of the epoch, made up front, so a resumed epoch flips the same ones.
+      const flips = reverseComplement > 0 ? new Random((seed * 1_000_003 + epoch) ^ 0x5bd1e995).draws(data.count, reverseComplement) : null;
+      for (let b = from; b < batchesPerEpoch; b++) {
+        const batch = gatherBatch(data, order.slice(b * batchSize, (b + 1) * batchSize), flips?.subarray(b * batchSize, (b + 1) * batchSize));
+        yield batch;
+      }
     },
   };
 }

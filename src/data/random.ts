@@ -19,6 +19,13 @@ export class Random {
     return Math.floor(this.next() * n);
   }
 
+  /** n draws: 1 with probability p, else 0. */
+  draws(n: number, p: number): Uint8Array {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.next() < p ? 1 : 0;
+    return out;
+  }
+
   /** Fisher-Yates shuffle in place. */
   shuffle<T>(items: T[]): T[] {
     for (let i = items.length - 1; i > 0; i--) {

@@ -156,7 +156,7 @@ async function inMemoryData(config: TrainConfig): Promise<PreparedData> {
   }
   const length = all.examples.inputShape[1]!;
   return {
-    train: inMemoryBatches(train, { batchSize: config.train.batchSize, seed }),
+    train: inMemoryBatches(train, { batchSize: config.train.batchSize, seed, reverseComplement: data.augment.reverseComplement }),
     validation: inMemoryBatches(valid, { batchSize: EVAL_BATCH, shuffle: false }),
     test: inMemoryBatches(testExamples, { batchSize: EVAL_BATCH, shuffle: false }),
     trainTargets: { values: train.targets, shape: [train.count, ...train.targetShape] },
