@@ -5,7 +5,7 @@
  * integer, got 0`.
  */
 import { z } from 'zod';
-import { ConfigError, InputError, StrandError } from '../core/index.js';
+import { ConfigError, didYouMean, InputError, StrandError } from '../core/index.js';
 import type { Module, TensorModule } from '../nn/index.js';
 import { ACTIVATIONS } from './common.js';
 import { Autoencoder, VAE } from './autoencoder.js';
@@ -80,10 +80,15 @@ export function modelNames(): string[] {
   return [...entries.keys()].sort();
 }
 
+/** `expected one of <names>, got 'custm' (did you mean 'custom'?)`. */
+function unknownModelProblem(name: unknown): string {
+  return `expected one of ${modelNames().join(', ')}, got ${showValue(name)}${didYouMean(name, modelNames())}`;
+}
+
 /** The registry entry for `name`; ConfigError at `path.name` when unknown. */
 export function modelEntry(name: string, { path = 'model' }: { path?: string } = {}): ModelEntry {
   const entry = typeof name === 'string' ? entries.get(name) : undefined;
-  if (entry === undefined) throw new ConfigError(joinPath(path, ['name']), `expected one of ${modelNames().join(', ')}, got ${showValue(name)}`);
+  if (entry === undefined) throw new ConfigError(joinPath(path, ['name']), unknownModelProblem(name));
   return entry;
 }
 
@@ -329,7 +334,7 @@ registerModel({
       const branchPath = joinPath(path, ['sequence']);
       const modelPath = joinPath(branchPath, ['model']);
       const entry = entries.get(branchSpec.model);
-      if (entry === undefined) throw new ConfigError(modelPath, `expected one of ${modelNames().join(', ')}, got ${showValue(branchSpec.model)}`);
+      if (entry === undefined) throw new ConfigError(modelPath, unknownModelProblem(branchSpec.model));
       if (entry.outputs !== null) throw new ConfigError(modelPath, `expected a model with one tensor output, got '${entry.name}' (outputs ${entry.outputs.join(', ')})`);
       const branchOptions: Record<string, unknown> = { ...(branchSpec.options ?? {}) };
       const parsedOptions = parseOptions(entry.schema, branchOptions, joinPath(branchPath, ['options']));
