@@ -30,11 +30,14 @@ export class ConfigError extends StrandError {
   readonly code = 'config' as const;
   readonly file: string | undefined;
   readonly line: number | undefined;
+  /** What is wrong, without the file, line and path (the message is these joined). */
+  readonly problem: string;
   constructor(readonly path: string, problem: string, options: { cause?: unknown; file?: string; line?: number } = {}) {
     const where = [options.file, options.line === undefined ? undefined : `line ${options.line}`, path || undefined].filter(Boolean);
     super(where.length > 0 ? `${where.join(': ')}: ${problem}` : problem, { cause: options.cause });
     this.file = options.file;
     this.line = options.line;
+    this.problem = problem;
   }
 }
 

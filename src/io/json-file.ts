@@ -14,12 +14,29 @@ export const jsonNumber = z
   .nullable()
   .transform((v) => v ?? Number.NaN);
 
+/** A value as a message shows it: JSON, cut short. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** The field path and the problem of a zod issue; an unknown key is named in the path. */
+function describeIssue(issue: z.core.$ZodIssue): { field: string; problem: string } {
+  const keys = issue.path.map((p) => String(p));
+  if (issue.code === 'unrecognized_keys') return { field: [...keys, issue.keys[0]!].join('.'), problem: 'unknown field' };
+  const field = keys.join('.');
+  if (issue.code === 'invalid_type' && issue.input === undefined) return { field, problem: `missing (expected ${issue.expected})` };
+  if (issue.code === 'invalid_type') return { field, problem: `expected ${issue.expected}, got ${shown(issue.input)}` };
+  return { field, problem: issue.message };
+}
+
 function checked<S extends z.ZodType>(schema: S, data: unknown, file: string, line: number | undefined): z.infer<S> {
-  const result = schema.safeParse(data);
+  const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = issue.path.map((p) => String(p)).join('.');
-  throw new FormatError(file, line, field || undefined, issue.message);
+  // A misspelt key also makes its correct spelling "missing": report the unknown key first.
+  const issue = result.error.issues.find((i) => i.code === 'unrecognized_keys') ?? result.error.issues[0]!;
+  const { field, problem } = describeIssue(issue);
+  throw new FormatError(file, line, field || undefined, problem);
 }
 
 function parsed(text: string, file: string, line: number | undefined): unknown {

@@ -19,7 +19,7 @@
  * integer, got 0`.
  */
 import { z } from 'zod';
-import { ConfigError, InputError, type Tensor } from '../core/index.js';
+import { ConfigError, didYouMean, InputError, type Tensor } from '../core/index.js';
 import {
   AvgPool1d,
   BatchNorm1d,
@@ -181,7 +181,7 @@ function parseSpec(raw: unknown, path: string): LayerSpec {
   }
   const type = (spec as { type?: unknown }).type;
   if (typeof type !== 'string' || !(type in LAYER_SCHEMAS)) {
-    throw new ConfigError(joinPath(path, ['type']), `expected one of ${LAYER_TYPES.join(', ')}, got ${showValue(type)}`);
+    throw new ConfigError(joinPath(path, ['type']), `expected one of ${LAYER_TYPES.join(', ')}, got ${showValue(type)}${didYouMean(type, LAYER_TYPES)}`);
   }
   return parseOptions(LAYER_SCHEMAS[type as LayerType], spec, path) as LayerSpec;
 }

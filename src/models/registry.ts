@@ -5,12 +5,12 @@
  * integer, got 0`.
  */
 import { z } from 'zod';
-import { ConfigError, InputError, StrandError } from '../core/index.js';
+import { ConfigError, didYouMean, InputError, StrandError } from '../core/index.js';
 import type { Module, TensorModule } from '../nn/index.js';
 import { ACTIVATIONS } from './common.js';
 import { Autoencoder, VAE } from './autoencoder.js';
 import { Basset } from './basset.js';
-import { CustomModel } from './custom.js';
+import { CustomModel, parseLayerSpecs } from './custom.js';
 import { DanQ } from './danq.js';
 import { DeepBind } from './deepbind.js';
 import { DeepSEA } from './deepsea.js';
@@ -56,6 +56,8 @@ export interface ModelEntry<O = unknown> {
   inputs(options: O): ModelInputs;
   /** Builds the model from validated options; `path` is where the options sit in the config (for nested errors). */
   create(options: O, path: string): Module;
+  /** Checks validated options further without building anything (ConfigError under `path`), when the schema cannot say it all. */
+  check?(options: O, path: string): void;
 }
 
 const activation = () => oneOf(ACTIVATIONS);
@@ -80,10 +82,15 @@ export function modelNames(): string[] {
   return [...entries.keys()].sort();
 }
 
+/** `expected one of <names>, got 'custm' (did you mean 'custom'?)`. */
+function unknownModelProblem(name: unknown): string {
+  return `expected one of ${modelNames().join(', ')}, got ${showValue(name)}${didYouMean(name, modelNames())}`;
+}
+
 /** The registry entry for `name`; ConfigError at `path.name` when unknown. */
 export function modelEntry(name: string, { path = 'model' }: { path?: string } = {}): ModelEntry {
   const entry = typeof name === 'string' ? entries.get(name) : undefined;
-  if (entry === undefined) throw new ConfigError(joinPath(path, ['name']), `expected one of ${modelNames().join(', ')}, got ${showValue(name)}`);
+  if (entry === undefined) throw new ConfigError(joinPath(path, ['name']), unknownModelProblem(name));
   return entry;
 }
 
@@ -116,6 +123,20 @@ export function createModel(name: string, options: unknown = {}, { path = 'model
     if (err instanceof StrandError) throw new ConfigError(optionsPath, err.message, { cause: err });
     throw err;
   }
+}
+
+/**
+ * Checks model `name` and its `options` as far as can be done without building the model (no
+ * tensors): the name (a close one suggested), the options schema, and the model's own checks
+ * (a custom model's layer specs, a multi-view model's sequence branch). Errors are ConfigErrors
+ * under `path`, as createModel's. Returns what forward takes.
+ */
+export function checkModelOptions(name: string, options: unknown = {}, { path = 'model' }: { path?: string } = {}): ModelInputs {
+  const entry = modelEntry(name, { path });
+  const optionsPath = joinPath(path, ['options']);
+  const parsed = parseOptions(entry.schema, options ?? {}, optionsPath);
+  entry.check?.(parsed, optionsPath);
+  return entry.inputs(parsed);
 }
 
 /** What `createModel(name, options)` would take as forward input, after validating the options. */
@@ -297,6 +318,20 @@ registerModel({
   create: (o) => new VAE(o),
 });
 
+/** The registry entry of a multi-view model's sequence branch, checked: a single-output model of one-hot sequences with valid options. */
+function checkSequenceBranch(spec: { model: string; options?: Record<string, unknown> | undefined }, branchPath: string): ModelEntry {
+  const modelPath = joinPath(branchPath, ['model']);
+  const entry = entries.get(spec.model);
+  if (entry === undefined) throw new ConfigError(modelPath, unknownModelProblem(spec.model));
+  if (entry.outputs !== null) throw new ConfigError(modelPath, `expected a model with one tensor output, got '${entry.name}' (outputs ${entry.outputs.join(', ')})`);
+  const optionsPath = joinPath(branchPath, ['options']);
+  const parsed = parseOptions(entry.schema, spec.options ?? {}, optionsPath);
+  entry.check?.(parsed, optionsPath);
+  const inputs = entry.inputs(parsed);
+  if (inputs !== 'sequence') throw new ConfigError(modelPath, `expected a model of one-hot sequences, got '${entry.name}' (input ${inputs})`);
+  return entry;
+}
+
 registerModel({
   name: 'multi-view',
   description: 'Two inputs, a sequence branch (a conv stack or any registered single-output sequence model) and a numeric branch, fused',
@@ -322,18 +357,16 @@ registerModel({
   }),
   outputs: null,
   inputs: () => 'sequence+features',
+  check: (o, path) => {
+    if (o.sequence !== undefined) checkSequenceBranch(o.sequence, joinPath(path, ['sequence']));
+  },
   create: (o, path) => {
     const { sequence: branchSpec, ...rest } = o;
     let sequenceBranch: TensorModule | undefined;
     if (branchSpec !== undefined) {
       const branchPath = joinPath(path, ['sequence']);
-      const modelPath = joinPath(branchPath, ['model']);
-      const entry = entries.get(branchSpec.model);
-      if (entry === undefined) throw new ConfigError(modelPath, `expected one of ${modelNames().join(', ')}, got ${showValue(branchSpec.model)}`);
-      if (entry.outputs !== null) throw new ConfigError(modelPath, `expected a model with one tensor output, got '${entry.name}' (outputs ${entry.outputs.join(', ')})`);
+      const entry = checkSequenceBranch(branchSpec, branchPath);
       const branchOptions: Record<string, unknown> = { ...(branchSpec.options ?? {}) };
-      const parsedOptions = parseOptions(entry.schema, branchOptions, joinPath(branchPath, ['options']));
-      if (entry.inputs(parsedOptions) !== 'sequence') throw new ConfigError(modelPath, `expected a model of one-hot sequences, got '${entry.name}' (input ${entry.inputs(parsedOptions)})`);
       // A branch with a length option follows the multi-view length unless set.
       if (branchOptions.length === undefined && rest.length !== undefined && optionKeys(entry.schema).includes('length')) branchOptions.length = rest.length;
       sequenceBranch = createModel(entry.name, branchOptions, { path: branchPath }) as TensorModule;
@@ -358,6 +391,9 @@ registerModel({
   }),
   outputs: null,
   inputs: (o) => (o.features === undefined ? 'sequence' : 'features'),
+  check: (o, path) => {
+    parseLayerSpecs(o.layers, joinPath(path, ['layers']));
+  },
   create: (o, path) => new CustomModel(o as ConstructorParameters<typeof CustomModel>[0], { path }),
 });
 

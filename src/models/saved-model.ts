@@ -4,25 +4,15 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FormatError, InputError, torchVersion } from '../core/index.js';
+import { ConfigError, FormatError, InputError, torchVersion } from '../core/index.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { Module } from '../nn/index.js';
 import { loadModuleWeights, saveModuleWeights } from '../nn/safetensors.js';
+import { MODEL_FORMAT, readModelDescription, type ModelDescription } from './model-description.js';
 import { createModel, modelInputs, type ModelInputs } from './registry.js';
+import { checkWeightsFit } from './weights-fit.js';
 
-export const MODEL_FORMAT = 'strand-model/1';
-
-export interface ModelDescription {
-  format: typeof MODEL_FORMAT;
-  architecture: { name: string; options: Record<string, unknown> };
-  input: { kind: ModelInputs; alphabet?: string; length?: number; features?: number };
-  /** Task kind and the name of each output column (tasks, or classes for multiclass). */
-  task: { kind: string; outputs: string[]; classes?: string[] };
-  training?: unknown;
-  metrics?: unknown;
-  versions: { strand: string; libtorch: string };
-  created: string;
-}
+export { MODEL_FORMAT, type ModelDescription } from './model-description.js';
 
 export interface SavedModel {
   model: Module;
@@ -48,24 +38,33 @@ export function saveModel(dir: string, model: Module, description: ModelDescript
   writeFileAtomic(join(dir, 'model.json'), `${JSON.stringify(description, null, 2)}\n`);
 }
 
-/** Reads `dir/model.json`, rebuilds the architecture and loads `dir/model.safetensors` (strict). */
+/** The architecture model.json declares, built; a bad option is a FormatError naming model.json and the field. */
+function buildDescribedModel(description: ModelDescription, jsonPath: string): Module {
+  try {
+    return createModel(description.architecture.name, description.architecture.options, { path: 'architecture' });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new FormatError(jsonPath, undefined, err.path || undefined, err.problem, { cause: err });
+    throw err;
+  }
+}
+
+/**
+ * Reads `dir/model.json`, rebuilds the architecture and loads `dir/model.safetensors`. A folder
+ * from anyone is checked before any weight is read: model.json against its strict schema and
+ * the architecture's options, the weights' header against the safetensors format and against
+ * the architecture (every tensor present, none extra, same dtype and shape). Each problem is
+ * one FormatError naming the file and the field or tensor.
+ */
 export function loadModel(dir: string): SavedModel {
   const jsonPath = join(dir, 'model.json');
   const weightsPath = join(dir, 'model.safetensors');
   if (!existsSync(jsonPath) || !existsSync(weightsPath)) {
     throw new InputError(`${dir} is not a saved Strand model (expected model.json and model.safetensors)`);
   }
-  let description: ModelDescription;
+  const description = readModelDescription(jsonPath);
+  const model = buildDescribedModel(description, jsonPath);
   try {
-    description = JSON.parse(readFileSync(jsonPath, 'utf8')) as ModelDescription;
-  } catch (err) {
-    throw new FormatError(jsonPath, undefined, undefined, 'is not valid JSON', { cause: err });
-  }
-  if (description.format !== MODEL_FORMAT) {
-    throw new FormatError(jsonPath, undefined, 'format', `expected '${MODEL_FORMAT}', got '${String(description.format)}'`);
-  }
-  const model = createModel(description.architecture.name, description.architecture.options, { path: `${jsonPath}: architecture` });
-  try {
+    checkWeightsFit(weightsPath, model, description.architecture.name);
     loadModuleWeights(weightsPath, model);
   } catch (err) {
     model.dispose();

@@ -336,7 +336,7 @@ function parseEntry(name: string, value: unknown, dataBytes: number, source: str
   const [begin, end] = offsets as [number, number];
   if (end < begin) throw new FormatError(source, undefined, field('data_offsets'), `end ${end} is before begin ${begin}`);
   if (end > dataBytes) {
-    throw new FormatError(source, undefined, field('data_offsets'), `[${begin}, ${end}] is out of range: the data section holds ${dataBytes} bytes`);
+    throw new FormatError(source, undefined, field('data_offsets'), `[${begin}, ${end}] is out of range: it reaches past the end of the file (${dataBytes.toLocaleString('en-US')} bytes of data)`);
   }
   // BigInt: a hostile shape must not overflow into a matching byte count.
   const expected = (shape as number[]).reduce((a, d) => a * BigInt(d), 1n) * BigInt(info.itemSize);
@@ -370,6 +370,38 @@ function checkLayout(entries: TensorEntry[], dataBytes: number, source: string):
   }
 }
 
+/**
+ * The first key that the top-level object of `text` (valid JSON) holds twice, however it is
+ * escaped. JSON.parse keeps the last silently; the safetensors format disallows duplicates.
+ */
+function firstDuplicateKey(text: string): string | undefined {
+  const seen = new Set<string>();
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      if (depth === 1 && expectKey) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (seen.has(key)) return key;
+        seen.add(key);
+        expectKey = false;
+      }
+      i = end;
+    } else if (c === '{' || c === '[') {
+      depth++;
+      if (depth === 1) expectKey = true;
+    } else if (c === '}' || c === ']') {
+      depth--;
+    } else if (c === ',' && depth === 1) {
+      expectKey = true;
+    }
+  }
+  return undefined;
+}
+
 /** Parses and validates the header JSON against the size of the data section. */
 function parseHeader(headerBytes: Uint8Array, fileSize: number, source: string): ParsedHeader {
   const dataStart = LENGTH_BYTES + headerBytes.length;
@@ -389,6 +421,11 @@ function parseHeader(headerBytes: Uint8Array, fileSize: number, source: string):
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new FormatError(source, undefined, 'header', `expected a JSON object, got ${Array.isArray(json) ? 'an array' : JSON.stringify(json)}`);
   }
+  if (!text.startsWith('{')) {
+    throw new FormatError(source, undefined, 'header', `expected the header to begin with '{', got ${JSON.stringify(text.slice(0, 1))}`);
+  }
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate !== undefined) throw new FormatError(source, undefined, 'header', `names ${JSON.stringify(duplicate)} more than once`);
   let metadata: Record<string, string> = {};
   const entries: TensorEntry[] = [];
   for (const [name, value] of Object.entries(json as Record<string, unknown>)) {
@@ -482,6 +519,39 @@ function readExactly(fd: number, length: number, position: number, path: string)
     done += n;
   }
   return out;
+}
+
+/** One tensor as a safetensors header declares it. */
+export interface SafetensorsTensorInfo {
+  name: string;
+  dtype: DType;
+  shape: number[];
+}
+
+/** What a safetensors header declares, without the tensors' data. */
+export interface SafetensorsHeader {
+  /** In the file's data order. */
+  tensors: SafetensorsTensorInfo[];
+  metadata: Record<string, string>;
+}
+
+/**
+ * Reads and checks only the header of a safetensors file (every check of `loadSafetensors`
+ * but the BOOL bytes), e.g. to compare names, dtypes and shapes with a model before reading
+ * any weight. Errors are FormatErrors naming `path`.
+ */
+export function readSafetensorsHeader(path: string): SafetensorsHeader {
+  if (typeof path !== 'string' || path === '') throw new InputError('expected a safetensors file path');
+  const fd = openSync(path, 'r');
+  try {
+    const fileSize = fstatSync(fd).size;
+    const first8 = readExactly(fd, Math.min(LENGTH_BYTES, fileSize), 0, path);
+    const headerLength = readHeaderLength(first8, fileSize, path);
+    const header = parseHeader(readExactly(fd, headerLength, LENGTH_BYTES, path), fileSize, path);
+    return { tensors: header.entries.map((e) => ({ name: e.name, dtype: e.info.dtype, shape: [...e.shape] })), metadata: header.metadata };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

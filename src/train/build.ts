@@ -7,9 +7,27 @@ import * as ops from '../ops/index.js';
 import type { Module } from '../nn/index.js';
 
 import { loadSafetensors } from '../nn/safetensors.js';
-import { createModel, modelInputs, modelOptionKeys } from '../models/registry.js';
+import { createModel, modelInputs, modelOptionKeys, type ModelInputs } from '../models/registry.js';
 import { Adam, AdamW, CosineAnnealingLR, LinearWarmup, ReduceLROnPlateau, RMSprop, SGD, StepLR, type LrSchedule, type Optimizer } from '../optim/index.js';
 import { join } from 'node:path';
+
+/** What a data configuration gives a model: one-hot sequences, with numeric features (table featureColumns), or feature vectors (expression). */
+export function dataInputs(data: TrainConfig['data']): ModelInputs {
+  if (data.kind === 'expression') return 'features';
+  return data.kind === 'table' && data.featureColumns !== undefined ? 'sequence+features' : 'sequence';
+}
+
+/** ConfigError at model.name unless model `name` (taking `inputs`) can use what the data gives. */
+export function checkModelTakesData(name: string, inputs: ModelInputs, given: ModelInputs): void {
+  if (inputs === given) return;
+  const what: Record<ModelInputs, string> = {
+    sequence: 'one-hot sequences',
+    'sequence+features': 'one-hot sequences and numeric features (data.featureColumns)',
+    features: 'feature vectors',
+    tokens: 'token ids',
+  };
+  throw new ConfigError('model.name', `'${name}' takes ${inputs} input, but the data gives ${what[given]}`);
+}
 
 /** Model options with `tasks` and `length` filled in from the data when the model has them and the config does not. */
 export function modelOptions(config: TrainConfig, outputs: number, length: number, features = 0): Record<string, unknown> {
@@ -42,12 +60,8 @@ export interface DataShape {
  * per task or class.
  */
 export function buildModel(config: TrainConfig, options: Record<string, unknown>, data: DataShape, task: TaskAdapter): Module {
-  const inputs = modelInputs(config.model.name, options);
   const given = data.inputKind === 'features' ? 'features' : data.features > 0 ? 'sequence+features' : 'sequence';
-  if (inputs !== given) {
-    const what = { sequence: 'one-hot sequences', 'sequence+features': 'one-hot sequences and numeric features (data.featureColumns)', features: 'feature vectors' }[given];
-    throw new ConfigError('model.name', `'${config.model.name}' takes ${inputs} input, but the data gives ${what}`);
-  }
+  checkModelTakesData(config.model.name, modelInputs(config.model.name, options), given);
   const model = createModel(config.model.name, options);
   const shape = tidy(() =>
     noGrad(() => {

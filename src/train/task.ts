@@ -9,6 +9,15 @@ import type { MetricTask } from './metric-registry.js';
 
 export type TaskKind = 'binary' | 'multiclass' | 'regression' | 'profile' | 'reconstruction';
 
+/** How each task kind's predictions are scored (which metrics its validation reports). */
+export const METRIC_KIND_OF_TASK: { readonly [K in TaskKind]: MetricTask } = {
+  binary: 'binary',
+  multiclass: 'multiclass',
+  regression: 'regression',
+  profile: 'regression',
+  reconstruction: 'regression',
+};
+
 export interface TaskSettings {
   kind: TaskKind;
   posWeight?: 'auto' | number[];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -9,6 +9,7 @@ import { consensusPwm, plantedMotifDataset } from '../../src/data/planted-motifs
 import { outcomeSeed, reportOutcome } from '../helpers/outcome.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
 const strand = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
 let dir = '';
 
@@ -89,4 +90,31 @@ test('strand init writes configs that parse; unknown kinds are errors', () => {
   const u = strand('init', 'nope');
   assert.equal(u.status, 1);
   assert.match(u.stderr, /^strand: error: unknown example 'nope'/);
+});
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+test('a misspelt model name in the example config fails at load time, naming file, line and field, before any data is read', () => {
+  // The data path points at no file: a run that got as far as reading data would say so instead.
+  const example = readFileSync(join(examples, 'uci-splice.yaml'), 'utf8');
+  assert.match(example, /^  name: custom$/m);
+  const yaml = join(dir, 'uci-splice-custm.yaml');
+  writeFileSync(yaml, example.replace(/^  path: .*$/m, `  path: ${join(dir, 'no-such-data.csv')}`).replace(/^  name: custom$/m, '  name: custm'));
+  const line = example.split('\n').findIndex((l) => l === '  name: custom') + 1;
+  const out = join(dir, 'custm-out');
+  const started = Date.now();
+  const r = strand('train', '--config', yaml, '--out', out);
+  const seconds = (Date.now() - started) / 1000;
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr.trim(), new RegExp(`^strand: error: ${escaped(yaml)}: line ${line}: model\\.name: expected one of .*, got 'custm' \\(did you mean 'custom'\\?\\)$`));
+  assert.ok(!existsSync(out), 'no output folder was made');
+  assert.ok(seconds < 10, `failed fast (${seconds.toFixed(1)} s, mostly starting node and libtorch)`);
+});
+
+test('a data file that does not exist is reported at load time with its line', () => {
+  const yaml = join(dir, 'no-data.yaml');
+  writeFileSync(yaml, config().replaceAll('${DIR}/train.tsv', join(dir, 'absent.tsv')));
+  const r = strand('train', '--config', yaml, '--out', join(dir, 'no-data-out'));
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stderr.trim(), `strand: error: ${yaml}: line 4: data.path: no such file: ${join(dir, 'absent.tsv')}`);
 });

@@ -53,3 +53,18 @@ test('a valid config parses with defaults', () => {
   const c = parseConfig(schema, 'train:\n  epochs: 2\n  optimizer: {name: sgd, lr: 0.5}\n');
   assert.deepEqual(c, { seed: 1, train: { epochs: 2, optimizer: { name: 'sgd', lr: 0.5 } } });
 });
+
+test('a check after the schema reports its ConfigError at the line of its field', () => {
+  const check = (c: { train: { optimizer: { lr: number } } }) => {
+    if (c.train.optimizer.lr > 1) throw new ConfigError('train.optimizer.lr', `expected at most 1, got ${c.train.optimizer.lr}`);
+  };
+  const e = configError(() => parseConfig(schema, text.replace('lr: -0.1', 'lr: 5'), 'run.yaml', check));
+  assert.equal(e.message, 'run.yaml: line 6: train.optimizer.lr: expected at most 1, got 5');
+  assert.equal(e.line, 6);
+  assert.equal(e.problem, 'expected at most 1, got 5');
+  // The schema runs first: a value it rejects never reaches the check.
+  const schemaFirst = configError(() => parseConfig(schema, text, 'run.yaml', () => assert.fail('check ran on an invalid config')));
+  assert.equal(schemaFirst.path, 'train.optimizer.lr');
+  // Other errors pass through unchanged.
+  assert.throws(() => parseConfig(schema, text.replace('lr: -0.1', 'lr: 5'), 'run.yaml', () => { throw new RangeError('boom'); }), RangeError);
+});

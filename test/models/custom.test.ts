@@ -92,7 +92,7 @@ test('a bad layer spec is a ConfigError naming the layer index and field', () =>
   assert.equal(at3({ type: 'conv1d', filters: 2.5, kernel: 3 }), 'layers.3.filters: expected a positive integer, got 2.5');
   assert.equal(at3({ type: 'conv1d', filters: 8 }), 'layers.3.kernel: expected a positive integer, got nothing');
   assert.equal(at3({ type: 'conv1d', filters: 8, kernel: 3, padding: 'full' }), "layers.3.padding: expected a non-negative integer, 'same' or 'valid', got 'full'");
-  assert.match(at3({ type: 'conv2d' }), /^layers\.3\.type: expected one of conv1d, linear, relu, .*residual, got 'conv2d'$/);
+  assert.match(at3({ type: 'conv2d' }), /^layers\.3\.type: expected one of conv1d, linear, relu, .*residual, got 'conv2d' \(did you mean 'conv1d'\?\)$/);
   assert.match(at3({ filters: 3 }), /^layers\.3\.type: expected one of .*, got nothing$/);
   assert.equal(at3(7), 'layers.3: expected a layer spec object with a type, got 7');
   assert.equal(at3({ type: 'dropout', rate: 0.2 }), 'layers.3.rate: unknown field (expected one of type, p)');

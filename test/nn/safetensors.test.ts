@@ -17,6 +17,7 @@ import {
   encodeSafetensors,
   loadModuleWeights,
   loadSafetensors,
+  readSafetensorsHeader,
   saveModuleWeights,
   saveSafetensors,
 } from '../../src/nn/safetensors.js';
@@ -412,6 +413,10 @@ test('every malformed file gives a FormatError naming the file and the field', (
     ['header an array', fileOf('[1,2]'), 'header', /JSON object/],
     ['header null', fileOf('null'), 'header', /JSON object/],
     ['header a number', fileOf('42'), 'header', /JSON object/],
+    ['header not beginning with {', fileOf(`\n{${W}}`, EIGHT), 'header', /begin with '\{'/],
+    ['duplicate tensor name', fileOf(`{${W},${W}}`, EIGHT), 'header', /names "w" more than once/],
+    ['duplicate name spelt with an escape', fileOf(`{${W},${W.replace('"w"', '"\\u0077"')}}`, EIGHT), 'header', /names "w" more than once/],
+    ['duplicate metadata', fileOf(`{"__metadata__":{},${W},"__metadata__":{}}`, EIGHT), 'header', /names "__metadata__" more than once/],
     ['tensor not an object', fileOf('{"w":[1,2]}'), 'tensor "w"', /expected an object/],
     ['unknown dtype', fileOf('{"w":{"dtype":"F33","shape":[2],"data_offsets":[0,8]}}', EIGHT), 'tensor "w".dtype', /unknown dtype "F33"/],
     ['dtype not a string', fileOf('{"w":{"dtype":4,"shape":[2],"data_offsets":[0,8]}}', EIGHT), 'tensor "w".dtype'],
@@ -482,6 +487,22 @@ test('loadSafetensors names the path in its errors and reads a valid file chunk 
     assert.deepEqual(tensors.w!.toArray(), [1, -2.5]);
     assert.equal(tensors.m!.dtype, 'bool');
     assert.deepEqual(tensors.m!.toArray(), [1, 0]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('readSafetensorsHeader gives names, dtypes and shapes in data order without reading the data, with the same checks', () => {
+  const dir = scratch();
+  try {
+    const path = join(dir, 'w.safetensors');
+    writeFileSync(path, fileOf(`{"m":{"dtype":"BOOL","shape":[2],"data_offsets":[8,10]},${W},"__metadata__":{"k":"v"}}`, [...EIGHT, 1, 7]));
+    assert.deepEqual(readSafetensorsHeader(path), {
+      tensors: [{ name: 'w', dtype: 'float32', shape: [2] }, { name: 'm', dtype: 'bool', shape: [2] }],
+      metadata: { k: 'v' },
+    });
+    writeFileSync(path, fileOf(`{${W},"v":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}`, [...EIGHT, 0, 0, 0, 0]));
+    assertFormatError(() => readSafetensorsHeader(path), path, 'tensor "v".data_offsets', /overlaps tensor "w"/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { dirname, resolve } from 'node:path';
-import { loadConfig } from '../../config/load.js';
-import { resolveConfigPaths, trainConfigSchema } from '../../config/train.js';
+import { loadTrainConfig } from '../../train/load-train-config.js';
 import { writeEvaluationOutput } from '../../io/run-folder.js';
 import { loadModel } from '../../models/saved-model.js';
 import { writeFolderReport } from '../../report/folder-report.js';
@@ -15,7 +13,7 @@ export function registerEvaluate(program: Command): void {
     .requiredOption('--config <file>', 'run config naming the data and split')
     .option('--out <dir>', 'also write metrics.json, test-predictions.tsv and report.html (metrics, ROC / PR curves per task) into this folder')
     .action(async (o: { model: string; config: string; out?: string }) => {
-      const config = resolveConfigPaths(loadConfig(trainConfigSchema, o.config), dirname(o.config), resolve);
+      const config = loadTrainConfig(o.config);
       const saved = loadModel(o.model);
       try {
         const test = await evaluateSavedModel(saved, config);

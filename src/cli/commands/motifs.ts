@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { dirname, resolve } from 'node:path';
-import { loadConfig } from '../../config/load.js';
-import { resolveConfigPaths, trainConfigSchema } from '../../config/train.js';
+import { loadTrainConfig } from '../../train/load-train-config.js';
 import { InputError } from '../../core/index.js';
 import { discoverMotifs, motifsOutput } from '../../interpret/discover-motifs.js';
 import { withCountProgress } from '../progress.js';
@@ -55,5 +53,5 @@ export function registerMotifs(program: Command): void {
 /** Sequences of a config's data (sequence tables, FASTA + labels, planted motifs). */
 async function configSequences(path: string | undefined): Promise<string[]> {
   if (path === undefined) throw new InputError('give --fasta or --config');
-  return sequencesOfConfig(resolveConfigPaths(loadConfig(trainConfigSchema, path), dirname(path), resolve));
+  return sequencesOfConfig(loadTrainConfig(path));
 }

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/load.js';
-import { resolveConfigPaths, trainConfigSchema } from '../../config/train.js';
-import { dirname, resolve } from 'node:path';
+import { loadTrainConfig } from '../../train/load-train-config.js';
 import { setNumThreads } from '../../core/index.js';
 import { saliencyExamples } from '../../interpret/explain.js';
 import { trainFromConfig } from '../../train/run-training.js';
@@ -18,7 +16,7 @@ export function registerTrain(program: Command): void {
     .option('--threads <n>', 'libtorch threads', positiveInt)
     .option('--plain', 'plain progress lines even on a terminal')
     .action(async (o: { config: string; out: string; resume?: boolean; threads?: number; plain?: boolean }) => {
-      const config = resolveConfigPaths(loadConfig(trainConfigSchema, o.config), dirname(o.config), resolve);
+      const config = loadTrainConfig(o.config);
       if (o.threads !== undefined) setNumThreads(o.threads);
       const result = await trainFromConfig(config, {
         outDir: o.out,
