@@ -122,6 +122,8 @@ export const expressionDataSchema = z.strictObject({
   log1p: z.boolean().default(false),
   /** Standardise each gene with the training split's mean and deviation. */
   standardize: z.boolean().default(true),
+  /** Keep the `count` genes of largest variance, or of largest signal-to-noise between classes (Golub et al.), judged on the training split. */
+  select: z.strictObject({ method: z.enum(['variance', 'snr']), count: positiveInt }).optional(),
 });
 
 /** Sequences in a FASTA file, labels in a CSV/TSV table keyed by the FASTA record names. */

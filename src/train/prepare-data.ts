@@ -12,6 +12,7 @@ import { buildIntervalDataset, labelTargets, splitIntervalDataset, type Interval
 import { encodeLabelledSequences, subsetExamples, type EncodedSequences, type LabelKind } from '../data/labelled-sequences.js';
 import { consensusPwm, plantedMotifDataset } from '../data/planted-motifs.js';
 import type { SplitName } from '../io/sequence-table.js';
+import { keepFeatures, selectFeatures } from '../data/feature-selection.js';
 import { splitByFraction, splitExamplesByRow, type SplitIndices } from '../data/splits.js';
 import { openGenome } from '../io/genome.js';
 import { readFastaWithLabels, readSequenceTable } from '../io/sequence-table.js';
@@ -304,8 +305,8 @@ async function readExpression(data: ExpressionData, path: string, task: TrainCon
 
 /** Expression samples as feature vectors; standardised with the training split's statistics. */
 async function expressionData(config: TrainConfig, data: ExpressionData): Promise<PreparedData> {
-  const all = await readExpression(data, data.path, config.task);
-  const heldOut = data.testPath ? await readExpression(data, data.testPath, config.task, all.classes) : undefined;
+  let all = await readExpression(data, data.path, config.task);
+  let heldOut = data.testPath ? await readExpression(data, data.testPath, config.task, all.classes) : undefined;
   if (heldOut && heldOut.featureNames.join('\t') !== all.featureNames.join('\t')) {
     throw new InputError(`${data.testPath}: its features differ from ${data.path}'s (same genes in the same order expected)`);
   }
@@ -314,6 +315,16 @@ async function expressionData(config: TrainConfig, data: ExpressionData): Promis
   if (validation + test >= 1) throw new ConfigError('split', `validation (${validation}) and test (${test}) leave nothing to train on`);
   const n = all.sampleNames.length;
   const parts = splitByFraction(n, { train: 1 - validation - test, validation, test }, config.split.seed ?? config.seed);
+  const summary: string[] = [];
+  if (data.select !== undefined) {
+    if (data.select.method === 'snr' && config.task.kind !== 'multiclass') {
+      throw new ConfigError('data.select.method', `'snr' ranks genes between classes; task.kind is '${config.task.kind}' (use 'variance')`);
+    }
+    const kept = selectFeatures(all, parts.train, data.select);
+    summary.push(`genes: ${kept.length} of ${all.featureNames.length} kept by ${data.select.method} on the ${parts.train.length} training samples`);
+    all = keepFeatures(all, kept);
+    if (heldOut) heldOut = keepFeatures(heldOut, kept);
+  }
   const standardizer = data.standardize ? fitStandardizer(all, parts.train) : undefined;
   const train = expressionExamples(all, parts.train, standardizer);
   const valid = expressionExamples(all, parts.validation, standardizer);
@@ -335,7 +346,7 @@ async function expressionData(config: TrainConfig, data: ExpressionData): Promis
     inputKind: 'features',
     length: 0,
     features: all.featureNames.length,
-    summary: [`data: ${train.count} training, ${valid.count} validation, ${testExamples.count} test samples of ${all.featureNames.length} features${multiclass ? `; classes ${outputs.join(', ')}` : ''}`],
+    summary: [`data: ${train.count} training, ${valid.count} validation, ${testExamples.count} test samples of ${all.featureNames.length} features${multiclass ? `; classes ${outputs.join(', ')}` : ''}`, ...summary],
     close: async () => {},
   };
 }
