@@ -1,5 +1,5 @@
 # Every target installs what the machine lacks first (scripts/setup.sh is idempotent).
-.PHONY: setup setup-peers demo test test-kernels bench gen clean
+.PHONY: setup setup-peers demo test test-kernels bench bench-accuracy gen clean
 
 setup:
 	@scripts/setup.sh
@@ -19,6 +19,10 @@ test-kernels: setup-peers
 
 bench: setup-peers
 	@node dist/bench/run.js
+
+# Accuracy on real data against PyTorch and scikit-learn on the same splits, 5 seeds (about an hour; not part of make test).
+bench-accuracy: setup-peers
+	@node dist/bench/accuracy.js
 
 gen: setup
 	@npm run gen

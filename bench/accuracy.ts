@@ -72,14 +72,18 @@ function deepbindSets(): Map<string, [string, string]> {
   return sets;
 }
 
-/** Positives, one dinucleotide-shuffled negative each (seeded), 10% of the pairs for validation. */
+/**
+ * Positives, one dinucleotide-shuffled negative each (seeded), 10% of the pairs for validation:
+ * the rows `strand train` makes from a DeepBind `_AC` file with `shuffledNegatives: 1` and
+ * `split: { validation: 0.1 }` at the same seed, so the example configs reproduce the default row.
+ */
 export function writeDeepbindTable(trainFile: string, out: string, seed: number): void {
   const lines = gunzipSync(readFileSync(trainFile)).toString('latin1').trimEnd().split('\n');
   const seqColumn = lines[0]!.split('\t').indexOf('seq');
-  const positives = lines.slice(1).map((l) => l.split('\t')[seqColumn]!.toUpperCase());
+  const positives = lines.slice(1).map((l) => l.split('\t')[seqColumn]!);
   const random = new Random(seed);
   const negatives = positives.map((s) => dinucleotideShuffle(s, random));
-  const validation = new Set(splitByFraction(positives.length, { train: 0.9, validation: 0.1, test: 0 }, seed + 7919).validation);
+  const validation = new Set(splitByFraction(positives.length, { train: 0.9, validation: 0.1, test: 0 }, seed).validation);
   const part = (i: number) => (validation.has(i) ? 'validation' : 'train');
   const rows = [...positives.map((s, i) => `${s}\t1\t${part(i)}`), ...negatives.map((s, i) => `${s}\t0\t${part(i)}`)];
   writeFileSync(out, `seq\tBound\tsplit\n${rows.join('\n')}\n`);
