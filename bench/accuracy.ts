@@ -45,7 +45,7 @@ export function spread(values: number[]): Spread {
   return { mean, sd, values };
 }
 
-const show = (s: Spread, digits = 4) => `${s.mean.toFixed(digits)}±${s.sd.toFixed(digits)}`;
+const show = (s: Spread, digits = 4) => `${s.mean.toFixed(digits)}±${s.sd.toFixed(digits)} [${s.values.map((v) => v.toFixed(digits)).join(' ')}]`;
 
 /** Runs a Python peer and resolves with its stdout's JSON lines. */
 function runPythonPeer(script: string, args: string[]): Promise<Record<string, unknown>[]> {
