@@ -192,7 +192,7 @@ Napi::Value FromIValue(Napi::Env env, const c10::IValue& v, const std::vector<In
     const at::Tensor& t = v.toTensor();
     if (!t.defined()) return env.Null();
     for (const InputTensor& in : inputs) {
-      if (in.tensor->is_same(t)) return in.id;
+      if (in.impl == t.unsafeGetTensorImpl()) return in.id;
     }
     return tensors::Put(env, t);
   }

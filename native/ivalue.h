@@ -11,10 +11,11 @@ namespace strand {
 // with a message naming the argument when the value does not fit.
 c10::IValue ToIValue(const Napi::Value& value, const c10::Argument& arg);
 
-// A tensor argument of the call, by its JS slot id.
+// A tensor argument of the call: its JS slot id and its TensorImpl, kept as a plain address
+// (never a pointer into the slot table, which moves when a result is stored).
 struct InputTensor {
   Napi::Value id;
-  const at::Tensor* tensor;
+  const c10::TensorImpl* impl;
 };
 
 // Converts an op result to JS. A returned tensor that is one of the tensor `inputs` (an

@@ -93,7 +93,7 @@ Napi::Value CallOp(const Napi::CallbackInfo& info) {
     for (size_t i = 0; i < params.size(); i++) {
       Napi::Value v = i < args.Length() ? args.Get(static_cast<uint32_t>(i)) : env.Undefined();
       stack.push_back(ToIValue(v, params[i]));
-      if (stack.back().isTensor()) inputs.push_back({v, tensors::Find(v)});
+      if (stack.back().isTensor()) inputs.push_back({v, stack.back().toTensor().unsafeGetTensorImpl()});
     }
     op.callBoxed(&stack);
     if (stack.empty()) return env.Undefined();
