@@ -228,15 +228,50 @@ export async function benchGolubAccuracy(threads: number, seeds: number, emit: (
   }
 }
 
+/**
+ * Each TF in a child process of its own: a fresh heap per data set, and a crash (a signal, or
+ * glibc's heap checks) is reported with its TF instead of ending the whole run.
+ */
+async function deepbindInChildren(only: readonly string[] | undefined, emit: (line: string) => void): Promise<string[]> {
+  const failed: string[] = [];
+  for (const tf of deepbindSets().keys()) {
+    if (only !== undefined && !only.includes(tf)) continue;
+    const env = { ...process.env, STRAND_BENCH_TFS: tf, STRAND_BENCH_PARTS: 'deepbind', STRAND_BENCH_CHILD: '1' };
+    const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>((resolve) => {
+      const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('close', (code, signal) => resolve({ code, signal, out, err }));
+    });
+    for (const line of outcome.out.split('\n').filter((l) => l.startsWith('BENCH'))) emit(line);
+    if (outcome.code !== 0) {
+      failed.push(tf);
+      emit(`BENCH accuracy-deepbind-${tf} FAILED (${outcome.signal ?? `exit ${outcome.code}`}): ${outcome.err.trim().split('\n').slice(-3).join(' | ')}`);
+    }
+  }
+  return failed;
+}
+
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const threads = Number(process.env.STRAND_BENCH_THREADS ?? 1);
   const seeds = Number(process.env.STRAND_BENCH_SEEDS ?? 5);
   const only = process.env.STRAND_BENCH_TFS?.split(',');
   setNumThreads(threads);
   const emit = (line: string) => console.log(line);
-  console.log(`# strand bench-accuracy: ${seeds} seeds, ${threads} thread(s)`);
+  const child = process.env.STRAND_BENCH_CHILD === '1';
+  if (!child) console.log(`# strand bench-accuracy: ${seeds} seeds, ${threads} thread(s)`);
   const parts = process.env.STRAND_BENCH_PARTS?.split(',') ?? ['deepbind', 'splice', 'golub'];
-  if (parts.includes('deepbind')) await benchDeepbindAccuracy(threads, seeds, emit, only);
+  let failed: string[] = [];
+  if (parts.includes('deepbind')) {
+    if (child) await benchDeepbindAccuracy(threads, seeds, emit, only);
+    else failed = await deepbindInChildren(only, emit);
+  }
   if (parts.includes('splice')) await benchSpliceAccuracy(threads, seeds, emit);
   if (parts.includes('golub')) await benchGolubAccuracy(threads, seeds, emit);
+  if (failed.length > 0) {
+    console.error(`strand: error: the accuracy bench failed for ${failed.join(', ')}`);
+    process.exit(1);
+  }
 }
