@@ -1,21 +1,23 @@
 // `make test-kernels`: the tests that assert what a training run achieves, rerun over seeds and
 // over every kernel path this CPU can take, with the weakest value each assertion saw.
-// Usage: node scripts/test-kernels.mjs [--seeds N] [--quick]   (after the TypeScript build)
-//   seeds: STRAND_TEST_SEED_OFFSET = 0..N-1 on the default kernels (default N = 5)
+// Usage: node scripts/test-kernels.mjs [--seeds N | --offsets a,b,...] [--no-kernels]   (after the build)
+//   seeds: STRAND_TEST_SEED_OFFSET = 0..N-1 (or the listed offsets) on the default kernels (N = 5)
 //   kernels: ATEN_CPU_CAPABILITY = default / avx2 / avx512 (when the CPU has AVX-512),
-//            ONEDNN_MAX_CPU_ISA = SSE41 / AVX2, each at seed offset 0
+//            ONEDNN_MAX_CPU_ISA = SSE41 / AVX2, each at seed offset 0 (--no-kernels skips them)
 // A test file takes part when it imports test/helpers/outcome (outcomeSeed / reportOutcome).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
-const seedsAt = args.indexOf('--seeds');
-const seeds = seedsAt >= 0 ? Number(args[seedsAt + 1]) : 5;
-if (!Number.isInteger(seeds) || seeds < 1) {
-  console.error('strand: error: --seeds needs a positive integer');
+const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const seeds = Number(option('--seeds') ?? 5);
+const offsets = option('--offsets')?.split(',').map(Number) ?? Array.from({ length: seeds }, (_, i) => i);
+if (!offsets.every((o) => Number.isInteger(o) && o >= 0)) {
+  console.error('strand: error: --seeds needs a non-negative integer and --offsets non-negative integers');
   process.exit(2);
 }
+const kernels = !args.includes('--no-kernels');
 
 function find(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -28,11 +30,13 @@ const files = find('dist/test').filter((f) => readFileSync(f, 'utf8').includes('
 const cpuFlags = readFileSync('/proc/cpuinfo', 'utf8');
 
 const runs = [];
-for (let offset = 0; offset < seeds; offset++) runs.push({ label: `seed offset ${offset}`, env: { STRAND_TEST_SEED_OFFSET: String(offset) } });
-for (const capability of ['default', 'avx2', ...(/\bavx512f\b/.test(cpuFlags) ? ['avx512'] : [])]) {
-  runs.push({ label: `ATEN_CPU_CAPABILITY=${capability}`, env: { ATEN_CPU_CAPABILITY: capability } });
+for (const offset of offsets) runs.push({ label: `seed offset ${offset}`, env: { STRAND_TEST_SEED_OFFSET: String(offset) } });
+if (kernels) {
+  for (const capability of ['default', 'avx2', ...(/\bavx512f\b/.test(cpuFlags) ? ['avx512'] : [])]) {
+    runs.push({ label: `ATEN_CPU_CAPABILITY=${capability}`, env: { ATEN_CPU_CAPABILITY: capability } });
+  }
+  for (const isa of ['SSE41', 'AVX2']) runs.push({ label: `ONEDNN_MAX_CPU_ISA=${isa}`, env: { ONEDNN_MAX_CPU_ISA: isa } });
 }
-for (const isa of ['SSE41', 'AVX2']) runs.push({ label: `ONEDNN_MAX_CPU_ISA=${isa}`, env: { ONEDNN_MAX_CPU_ISA: isa } });
 
 /** name -> { bound, values: [{ value, label }] } */
 const outcomes = new Map();
