@@ -37,6 +37,7 @@ test('strand demo trains and prints a held-out AUROC', () => {
   rmSync(out, { recursive: true, force: true });
   assert.equal(r.status, 0, r.stderr);
   const auroc = Number(/^held-out AUROC (\S+)$/m.exec(r.stdout)?.[1]);
+  // weakest of make test-kernels (5 seeds, 5 kernel paths; 2026-12-03): 0.9944
   reportOutcome('demo-cli-3-epochs-auroc', auroc, '> 0.8');
   assert.ok(auroc > 0.8 && auroc <= 1, r.stdout);
 });

@@ -52,6 +52,7 @@ train: { epochs: 8, batchSize: 32, optimizer: { name: adam, lr: 0.005 } }
     const lines: string[] = [];
     const result = await trainFromConfig(config, { outDir: join(tmp.dir, 'out'), log: (l) => lines.push(l) });
     assert.match(lines.join('\n'), /split: training \d+ windows .*validation \d+ windows.*test \d+ windows/);
+    // weakest of make test-kernels (5 seeds, 5 kernel paths; 2026-12-03): 0.9948
     reportOutcome('intervals-chromosome-holdout-auroc', result.test.mean.auroc!, '> 0.9');
     assert.ok(result.test.mean.auroc! > 0.9, `held-out chromosome AUROC ${result.test.mean.auroc}`);
     assert.ok(existsSync(join(tmp.dir, 'out', 'model.json')));
