@@ -1,5 +1,5 @@
 # Every target installs what the machine lacks first (scripts/setup.sh is idempotent).
-.PHONY: setup setup-peers demo test bench gen clean
+.PHONY: setup setup-peers demo test bench fuzz gen clean
 
 setup:
 	@scripts/setup.sh
@@ -15,6 +15,10 @@ test: setup-peers
 
 bench: setup-peers
 	@node dist/bench/run.js
+
+# >= 100,000 mutated real files over every input reader, then random requests to `strand serve`
+fuzz: setup
+	@node scripts/fuzz.mjs
 
 gen: setup
 	@npm run gen

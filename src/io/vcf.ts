@@ -12,6 +12,8 @@
  * `FormatError(file, line, field)`, e.g. `calls.vcf: line 40: POS: expected an integer >= 1, got '0'`.
  */
 import { access } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import VCFParser from '@gmod/vcf';
 import type { InfoValue, MetaField, MetaMap } from '@gmod/vcf';
 import { TabixIndexedFile } from '@gmod/tabix';
@@ -192,7 +194,7 @@ export class IndexedVcf {
     const indexHandle = index.endsWith('.csi') ? { csiFilehandle: files[1]! } : { tbiFilehandle: files[1]! };
     const tabix = new TabixIndexedFile({ filehandle: files[0]!, ...indexHandle });
     try {
-      await files[1]!.stat();
+      await checkIndexGzip(index);
       const text = await tabix.getHeader().catch((cause: unknown) => {
         throw new FormatError(path, undefined, undefined, `cannot read the bgzip file or its index ${index} (${errorText(cause)})`, { cause });
       });
@@ -442,6 +444,20 @@ function parseRecord(
 
 function infoText(info: string, key: string): string {
   return info.split(';').find((p) => p === key || p.startsWith(`${key}=`)) ?? key;
+}
+
+/**
+ * The tabix / CSI index is a gzip (BGZF) stream: decompressed once here with zlib, which checks
+ * each member's CRC and length, so a corrupt index is a `FormatError` naming it (@gmod/tabix
+ * trusts the stored length and can spend seconds allocating for a damaged one).
+ */
+async function checkIndexGzip(index: string): Promise<void> {
+  const compressed = await new OpenFile(index).readFile();
+  try {
+    await promisify(gunzip)(compressed, { maxOutputLength: 1 << 30 });
+  } catch (cause) {
+    throw new FormatError(index, undefined, undefined, `the index is not a valid gzip (BGZF) file (${errorText(cause)})`, { cause });
+  }
 }
 
 function errorText(e: unknown): string {
