@@ -7,14 +7,15 @@ import { BgzipIndexedFasta } from '@gmod/indexedfasta';
 import { FormatError, InputError } from '../core/errors.js';
 import { checkWindow, checkWindows, outputBuffer, type GenomeInterval } from './genome-bounds.js';
 import { parseFai } from './fasta-index.js';
+import { BgzfBlockFile } from './bgzf-block-file.js';
 import { OpenFile } from './open-file.js';
 import type { Genome } from './genome.js';
 
 /** Opens `path` (BGZF FASTA) with its faidx index `faiPath` and BGZF block index `gziPath`. */
 export function openBgzipFasta(path: string, faiPath: string, gziPath: string): BgzipFastaGenome {
   const records = parseFai(readFileSync(faiPath, 'utf8'), faiPath);
-  // OpenFile handles: reads bounded by the file (a corrupt .gzi cannot ask for gigabytes)
-  const files = [new OpenFile(path), new OpenFile(faiPath), new OpenFile(gziPath)] as const;
+  // reads bounded by the file (a corrupt .gzi cannot ask for gigabytes), blocks checked before inflating
+  const files = [new BgzfBlockFile(path), new OpenFile(faiPath), new OpenFile(gziPath)] as const;
   const fasta = new BgzipIndexedFasta({ fasta: files[0], fai: files[1], gzi: files[2] });
   return new BgzipFastaGenome(path, fasta, new Map(records.map((r) => [r.name, r.length])), files);
 }

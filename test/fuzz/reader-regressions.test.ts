@@ -124,6 +124,22 @@ test('bgzip FASTA: a damaged deflate block is a FormatError naming the file (it 
   }
 });
 
+test('bgzip FASTA: a block whose stored length says 1.9 GB is a FormatError at once (the inflater spent 20 s on it)', async () => {
+  const bytes = new Uint8Array(readFileSync(data('human_chr20_1mb_1kgp3/z.fa.gz')));
+  const view = new DataView(bytes.buffer);
+  const firstBlockEnd = view.getUint16(16, true) + 1; // BGZF BSIZE = block size - 1
+  view.setUint32(firstBlockEnd - 4, 1940562332, true);
+  const path = bgzipFasta(undefined, bytes);
+  const genome = await openGenome(path);
+  const started = Date.now();
+  try {
+    await assert.rejects(genome.fetch('z', 0, 300), formatErrorNaming(path));
+    assert.ok(Date.now() - started < 2000);
+  } finally {
+    await genome.close();
+  }
+});
+
 test('tabix VCF: an index whose gzip length field is damaged is a FormatError naming the index, at once (it stalled 10 s)', async () => {
   const base = data('human_chr22_giab_na12878_tiny/NA12878.chr22.tiny.giab.vcf.gz');
   const path = join(tmp.dir, `${counter++}-giab.vcf.gz`);
