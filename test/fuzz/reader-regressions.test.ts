@@ -12,6 +12,7 @@ import { openBigWig } from '../../src/io/bigwig.js';
 import { openGenome } from '../../src/io/genome.js';
 import { readAnnotation } from '../../src/io/gff.js';
 import { OpenFile } from '../../src/io/open-file.js';
+import { writeTwoBit } from '../../src/io/twobit-writer.js';
 import { openIndexedVcf } from '../../src/io/vcf.js';
 import { tempDir } from '../data/genomic-fixtures.js';
 import { writeBigWig } from '../io/bigwig-writer.js';
@@ -86,6 +87,15 @@ test('bigWig: a chromosome tree node pointing at itself is a FormatError, not en
   view.setBigUint64(tree + 36 + keySize, BigInt(tree + 32), true);
   const path = write('cycle.bw', bytes);
   await assert.rejects(openBigWig(path), formatErrorNaming(path));
+});
+
+test('2bit: a sequence count of 2^31 - 1 is a FormatError naming the file (it aborted Node in fs.read)', async () => {
+  const path = join(tmp.dir, `${counter++}-one.2bit`);
+  writeTwoBit(path, [{ name: 'chrA', sequence: 'ACGTNNacgt' }]);
+  const bytes = new Uint8Array(readFileSync(path));
+  new DataView(bytes.buffer).setUint32(8, 0x7fffffff, true); // header: signature, version, sequenceCount
+  writeFileSync(path, bytes);
+  await assert.rejects(openGenome(path), formatErrorNaming(path, 'header'));
 });
 
 /** The shared bgzip FASTA copied with its indexes, the .gzi replaced by `gzi` when given. */
