@@ -1,5 +1,5 @@
 /**
- * A BGZF file opened for the GMOD block readers, whose reads are checked block by block
+ * A BGZF file opened for the GMOD block readers (bgzip FASTA, tabix VCF), whose reads are checked block by block
  * before they are inflated: every whole block in a read must have the BGZF header (gzip magic,
  * FEXTRA with the `BC` subfield, SAM spec section 4.1) and an uncompressed size of at most
  * 64 KiB. A damaged block is a `FormatError` naming the file and the byte; unchecked, the
