@@ -1,5 +1,5 @@
 # Every target installs what the machine lacks first (scripts/setup.sh is idempotent).
-.PHONY: setup setup-peers demo test test-kernels bench bench-accuracy gen clean
+.PHONY: setup setup-peers demo test test-kernels bench bench-accuracy fuzz gen clean
 
 setup:
 	@scripts/setup.sh
@@ -13,7 +13,7 @@ demo: setup
 test: setup-peers
 	@node scripts/run-tests.mjs
 
-# The tests that assert training outcomes, over 5 seeds and every kernel path of this CPU (about N minutes).
+# The tests that assert training outcomes, over 5 seeds and every kernel path of this CPU (about 50 minutes on 2 cores).
 test-kernels: setup-peers
 	@npx tsc -p tsconfig.json && node scripts/test-kernels.mjs
 
@@ -23,6 +23,10 @@ bench: setup-peers
 # Accuracy on real data against PyTorch and scikit-learn on the same splits, 5 seeds (about an hour; not part of make test).
 bench-accuracy: setup-peers
 	@node dist/bench/accuracy.js
+
+# >= 100,000 mutated real files over every input reader, then random requests to `strand serve`
+fuzz: setup
+	@node scripts/fuzz.mjs
 
 gen: setup
 	@npm run gen

@@ -50,6 +50,8 @@ export class BigWigFile {
     const file = new OpenFile(path);
     const bbi = new BigWig({ filehandle: file });
     try {
+      // @gmod/bbi walks this tree with unawaited reads: a corrupt tree would reject outside our await
+      await checkChromosomeTree(file);
       const header = await bbi.getHeader();
       const size = (await file.stat()).size;
       await checkIndex(file, header.unzoomedIndexOffset, size);
@@ -169,6 +171,46 @@ export function openBigWig(path: string): Promise<BigWigFile> {
 function corrupt(path: string, cause: unknown): FormatError {
   const why = cause instanceof Error ? cause.message : String(cause);
   return new FormatError(path, undefined, undefined, `truncated or corrupt bigWig file (${why})`, { cause });
+}
+
+const BPT_MAGIC = 0x78ca8c91;
+
+/**
+ * The chromosome B+ tree (offset at header byte 8) must be whole: its 32-byte header, then
+ * nodes (1-byte leaf flag, 1 reserved, u16 count; leaves hold key + u32 id + u32 size, inner
+ * nodes key + u64 child offset) that lie inside the file, with at most 16 levels and no node
+ * visited twice. Checked before @gmod/bbi reads it, since bbi does not await every node.
+ */
+async function checkChromosomeTree(file: OpenFile): Promise<void> {
+  const size = (await file.stat()).size;
+  const head = await file.read(16, 0);
+  if (head.length < 16) throw new Error(`the header is cut short (${size} bytes)`);
+  const treeOffset = Number(new DataView(head.buffer, head.byteOffset, 16).getBigUint64(8, true));
+  const tree = await file.read(32, treeOffset);
+  if (tree.length < 32) throw new Error(`the chromosome tree at byte ${treeOffset} is past the end of the file (${size} bytes)`);
+  const view = new DataView(tree.buffer, tree.byteOffset, 32);
+  if (view.getUint32(0, true) !== BPT_MAGIC) throw new Error(`no chromosome tree at byte ${treeOffset}`);
+  const keySize = view.getUint32(8, true);
+  const valSize = view.getUint32(12, true);
+  if (valSize !== 8) throw new Error(`chromosome tree values are ${valSize} bytes, expected 8`);
+  const seen = new Set<number>();
+  const visit = async (offset: number, depth: number): Promise<void> => {
+    if (depth > 16) throw new Error('the chromosome tree is over 16 levels deep');
+    if (seen.has(offset)) throw new Error(`the chromosome tree visits byte ${offset} twice`);
+    seen.add(offset);
+    const nodeHead = await file.read(4, offset);
+    if (nodeHead.length < 4) throw new Error(`a chromosome tree node at byte ${offset} is past the end of the file (${size} bytes)`);
+    const isLeaf = nodeHead[0] !== 0;
+    const count = nodeHead[2]! | (nodeHead[3]! << 8);
+    const itemSize = keySize + (isLeaf ? valSize : 8);
+    const end = offset + 4 + count * itemSize;
+    if (end > size) throw new Error(`a chromosome tree node at byte ${offset} ends at byte ${end}, past the end of the file (${size} bytes)`);
+    if (isLeaf) return;
+    const items = await file.read(count * itemSize, offset + 4);
+    const itemView = new DataView(items.buffer, items.byteOffset, items.length);
+    for (let i = 0; i < count; i++) await visit(Number(itemView.getBigUint64(i * itemSize + keySize, true)), depth + 1);
+  };
+  await visit(treeOffset + 32, 0);
 }
 
 /** The R-tree index header and its root node must lie inside the file. */

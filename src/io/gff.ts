@@ -170,7 +170,7 @@ function parseFeature(fields: string[], format: AnnotationFormat, file: string, 
   if (scoreText !== '.') score = parseDecimal(scoreText) ?? fail('score', `expected a number or '.', got ${quote(scoreText)}`);
   if (!['+', '-', '.', '?'].includes(strandText)) fail('strand', `expected '+', '-', '.' or '?', got ${quote(strandText)}`);
   if (!['0', '1', '2', '.'].includes(phaseText)) fail('phase', `expected 0, 1, 2 or '.', got ${quote(phaseText)}`);
-  const attributes = format === 'gtf' ? parseGtfAttributes(attributeText, (p) => fail('attributes', p)) : gffUtil.parseAttributes(attributeText);
+  const attributes = format === 'gtf' ? parseGtfAttributes(attributeText, (p) => fail('attributes', p)) : parseGff3Attributes(attributeText, (p) => fail('attributes', p));
   return {
     chrom,
     source,
@@ -186,6 +186,16 @@ function parseFeature(fields: string[], format: AnnotationFormat, file: string, 
 }
 
 /** `key "value"; key2 value2;` -> { key: [value], key2: [value2] }. */
+/** GFF3 `key=value,value;...` through @gmod/gff; a malformed percent escape (`%E2%82`) is a failure, not a URIError. */
+function parseGff3Attributes(text: string, fail: (problem: string) => never): Record<string, string[]> {
+  try {
+    return gffUtil.parseAttributes(text);
+  } catch (cause) {
+    if (cause instanceof URIError) return fail(`malformed percent escape in ${quote(text)}`);
+    throw cause;
+  }
+}
+
 function parseGtfAttributes(text: string, fail: (problem: string) => never): Record<string, string[]> {
   const attributes: Record<string, string[]> = {};
   const pattern = /\s*([^\s";]+)\s+(?:"((?:[^"\\]|\\.)*)"|([^\s";]+))\s*(?:;|$)/y;

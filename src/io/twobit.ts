@@ -8,6 +8,7 @@
 import { TwoBitFile } from '@gmod/twobit';
 import { FormatError, InputError } from '../core/errors.js';
 import { FileByteSource } from './byte-source.js';
+import { OpenFile } from './open-file.js';
 import { SyncGenomeBase } from './sync-genome-base.js';
 
 /** 2bit base codes: T=0, C=1, A=2, G=3, most significant bits first. */
@@ -41,7 +42,9 @@ interface TwoBitRecord {
 
 /** Opens a 2bit file; lengths are read at open, block tables per chromosome on first use. */
 export async function openTwoBit(path: string): Promise<TwoBitGenome> {
-  const file = new TwoBitFile({ path });
+  // OpenFile: reads bounded by the file, so a damaged name length or count cannot make fs.read abort
+  const handle = new OpenFile(path);
+  const file = new TwoBitFile({ filehandle: handle });
   let header: { version: number; sequenceCount: number };
   let index: Record<string, number>;
   try {
@@ -49,7 +52,10 @@ export async function openTwoBit(path: string): Promise<TwoBitGenome> {
     if (header.version !== 0 && header.version !== 1) throw new Error(`unsupported 2bit version ${header.version}`);
     index = await file.getIndex();
   } catch (error) {
+    if (error instanceof FormatError) throw error;
     throw new FormatError(path, undefined, 'header', `not a readable 2bit file: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await handle.close();
   }
   // record order (= file order); Object.keys would put integer-like names such as '1', '10' first
   const names = Object.keys(index).sort((a, b) => index[a]! - index[b]!);

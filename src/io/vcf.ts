@@ -12,11 +12,14 @@
  * `FormatError(file, line, field)`, e.g. `calls.vcf: line 40: POS: expected an integer >= 1, got '0'`.
  */
 import { access } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import VCFParser from '@gmod/vcf';
 import type { InfoValue, MetaField, MetaMap } from '@gmod/vcf';
 import { TabixIndexedFile } from '@gmod/tabix';
 import { FormatError, InputError } from '../core/errors.js';
 import { parseDecimal, parseInteger, quote } from './fields.js';
+import { BgzfBlockFile } from './bgzf-block-file.js';
 import { OpenFile } from './open-file.js';
 import { countLinesStartingWith, readTextLines } from './text-lines.js';
 import type { TextLine } from './text-lines.js';
@@ -188,11 +191,12 @@ export class IndexedVcf {
     await new OpenFile(path).stat(); // a missing VCF is reported before a missing index
     const index = options.index ?? (await firstExisting([`${path}.tbi`, `${path}.csi`]));
     if (index === undefined) throw new InputError(`${path}: no tabix index found (looked for ${path}.tbi and ${path}.csi)`);
-    const files = [new OpenFile(path), new OpenFile(index)];
+    // BGZF blocks checked before inflating: a damaged block can stall the inflater for seconds
+    const files = [new BgzfBlockFile(path), new OpenFile(index)];
     const indexHandle = index.endsWith('.csi') ? { csiFilehandle: files[1]! } : { tbiFilehandle: files[1]! };
     const tabix = new TabixIndexedFile({ filehandle: files[0]!, ...indexHandle });
     try {
-      await files[1]!.stat();
+      await checkIndexGzip(path, index);
       const text = await tabix.getHeader().catch((cause: unknown) => {
         throw new FormatError(path, undefined, undefined, `cannot read the bgzip file or its index ${index} (${errorText(cause)})`, { cause });
       });
@@ -442,6 +446,20 @@ function parseRecord(
 
 function infoText(info: string, key: string): string {
   return info.split(';').find((p) => p === key || p.startsWith(`${key}=`)) ?? key;
+}
+
+/**
+ * The tabix / CSI index is a gzip (BGZF) stream: decompressed once here with zlib, which checks
+ * each member's CRC and length, so a corrupt index is a `FormatError` naming the VCF and it (@gmod/tabix
+ * trusts the stored length and can spend seconds allocating for a damaged one).
+ */
+async function checkIndexGzip(path: string, index: string): Promise<void> {
+  const compressed = await new OpenFile(index).readFile();
+  try {
+    await promisify(gunzip)(compressed, { maxOutputLength: 1 << 30 });
+  } catch (cause) {
+    throw new FormatError(path, undefined, undefined, `its index ${index} is not a valid gzip (BGZF) file (${errorText(cause)})`, { cause });
+  }
 }
 
 function errorText(e: unknown): string {
