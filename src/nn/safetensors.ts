@@ -541,14 +541,21 @@ export interface SafetensorsHeader {
  * any weight. Errors are FormatErrors naming `path`.
  */
 export function readSafetensorsHeader(path: string): SafetensorsHeader {
+  return withSafetensorsFile(path, (_, header) => ({
+    tensors: header.entries.map((e) => ({ name: e.name, dtype: e.info.dtype, shape: [...e.shape] })),
+    metadata: header.metadata,
+  }));
+}
+
+/** Opens `path`, reads and checks its header, and hands both to `use`; the file is closed after. */
+function withSafetensorsFile<T>(path: string, use: (fd: number, header: ParsedHeader) => T): T {
   if (typeof path !== 'string' || path === '') throw new InputError('expected a safetensors file path');
   const fd = openSync(path, 'r');
   try {
     const fileSize = fstatSync(fd).size;
     const first8 = readExactly(fd, Math.min(LENGTH_BYTES, fileSize), 0, path);
     const headerLength = readHeaderLength(first8, fileSize, path);
-    const header = parseHeader(readExactly(fd, headerLength, LENGTH_BYTES, path), fileSize, path);
-    return { tensors: header.entries.map((e) => ({ name: e.name, dtype: e.info.dtype, shape: [...e.shape] })), metadata: header.metadata };
+    return use(fd, parseHeader(readExactly(fd, headerLength, LENGTH_BYTES, path), fileSize, path));
   } finally {
     closeSync(fd);
   }
@@ -559,17 +566,7 @@ export function readSafetensorsHeader(path: string): SafetensorsHeader {
  * of `decodeSafetensors`; errors name `path`.
  */
 export function loadSafetensors(path: string): SafetensorsContent {
-  if (typeof path !== 'string' || path === '') throw new InputError('expected a safetensors file path');
-  const fd = openSync(path, 'r');
-  try {
-    const fileSize = fstatSync(fd).size;
-    const first8 = readExactly(fd, Math.min(LENGTH_BYTES, fileSize), 0, path);
-    const headerLength = readHeaderLength(first8, fileSize, path);
-    const header = parseHeader(readExactly(fd, headerLength, LENGTH_BYTES, path), fileSize, path);
-    return buildTensors(header, (begin, end) => readExactly(fd, end - begin, begin, path), path);
-  } finally {
-    closeSync(fd);
-  }
+  return withSafetensorsFile(path, (fd, header) => buildTensors(header, (begin, end) => readExactly(fd, end - begin, begin, path), path));
 }
 
 // ---------------------------------------------------------------------------------------
