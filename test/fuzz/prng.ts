@@ -1,26 +1,13 @@
+import { Random } from '../../src/data/random.js';
+
 /**
- * A small seeded pseudo-random generator (mulberry32) for the fuzzers: the same seed gives
- * the same inputs on every machine, so a failing input is named by (target, seed, index).
+ * The project's seeded generator (mulberry32) with the draws the fuzzers use: the same seed
+ * gives the same inputs on every machine, so a failing input is named by (target, seed, index).
  */
-export class SeededRandom {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
+export class SeededRandom extends Random {
   /** Integer in [0, n). */
   below(n: number): number {
-    return Math.floor(this.next() * n);
+    return this.int(n);
   }
 
   /** Integer in [lo, hi] inclusive. */
