@@ -151,20 +151,17 @@ export interface Standardizer {
 }
 
 /**
- * Fits per-feature standardisation on the samples `rows` only (the training split): mean and
- * population standard deviation (ddof 0, like scikit-learn's StandardScaler), NaN values left
- * out; a feature with zero spread (or no values) gets scale 1.
+ * Mean and population variance (ddof 0) of each of the F features over the samples `rows` of
+ * `[N, F]` row-major values, in two passes; NaN values are left out (no values: 0 and 0).
  */
-export function fitStandardizer(samples: Pick<ExpressionSamples, 'inputs' | 'featureNames'>, rows: readonly number[]): Standardizer {
-  const F = samples.featureNames.length;
-  const N = samples.inputs.length / F;
-  if (rows.length === 0) throw new InputError('cannot fit a standardizer on zero samples');
+export function featureMoments(values: Float32Array, F: number, rows: readonly number[]): { mean: Float64Array; variance: Float64Array } {
+  const N = F > 0 ? values.length / F : 0;
   const sum = new Float64Array(F);
   const count = new Float64Array(F);
   for (const r of rows) {
     if (!Number.isInteger(r) || r < 0 || r >= N) throw new InputError(`sample index ${r} is outside [0, ${N})`);
     for (let f = 0; f < F; f++) {
-      const v = samples.inputs[r * F + f]!;
+      const v = values[r * F + f]!;
       if (!Number.isNaN(v)) {
         sum[f] += v;
         count[f]++;
@@ -176,15 +173,24 @@ export function fitStandardizer(samples: Pick<ExpressionSamples, 'inputs' | 'fea
   const squares = new Float64Array(F);
   for (const r of rows) {
     for (let f = 0; f < F; f++) {
-      const v = samples.inputs[r * F + f]!;
+      const v = values[r * F + f]!;
       if (!Number.isNaN(v)) squares[f] += (v - mean[f]!) ** 2;
     }
   }
-  const scale = new Float64Array(F);
-  for (let f = 0; f < F; f++) {
-    const sd = count[f]! > 0 ? Math.sqrt(squares[f]! / count[f]!) : 0;
-    scale[f] = sd > 0 ? sd : 1;
-  }
+  const variance = new Float64Array(F);
+  for (let f = 0; f < F; f++) variance[f] = count[f]! > 0 ? squares[f]! / count[f]! : 0;
+  return { mean, variance };
+}
+
+/**
+ * Fits per-feature standardisation on the samples `rows` only (the training split): mean and
+ * population standard deviation (ddof 0, like scikit-learn's StandardScaler), NaN values left
+ * out; a feature with zero spread (or no values) gets scale 1.
+ */
+export function fitStandardizer(samples: Pick<ExpressionSamples, 'inputs' | 'featureNames'>, rows: readonly number[]): Standardizer {
+  if (rows.length === 0) throw new InputError('cannot fit a standardizer on zero samples');
+  const { mean, variance } = featureMoments(samples.inputs, samples.featureNames.length, rows);
+  const scale = variance.map((v) => (v > 0 ? Math.sqrt(v) : 1));
   return { mean, scale };
 }
 

@@ -7,7 +7,7 @@
  * NaN values are left out of the statistics.
  */
 import { InputError } from '../core/errors.js';
-import type { ExpressionSamples } from './expression.js';
+import { featureMoments, type ExpressionSamples } from './expression.js';
 
 export type FeatureSelectionMethod = 'variance' | 'snr';
 
@@ -16,34 +16,10 @@ export interface FeatureSelection {
   count: number;
 }
 
-interface Moments {
-  mean: Float64Array;
-  variance: Float64Array;
-  sd: Float64Array;
-}
-
-/** Mean and population deviation per feature over the samples `rows` of `[N, F]` values (two passes). */
-function moments(values: Float32Array, F: number, rows: readonly number[]): Moments {
-  const sum = new Float64Array(F);
-  const count = new Float64Array(F);
-  for (const r of rows) {
-    for (let f = 0; f < F; f++) {
-      const v = values[r * F + f]!;
-      if (Number.isNaN(v)) continue;
-      sum[f] += v;
-      count[f]++;
-    }
-  }
-  const mean = sum.map((s, f) => (count[f]! > 0 ? s / count[f]! : 0));
-  const squares = new Float64Array(F);
-  for (const r of rows) {
-    for (let f = 0; f < F; f++) {
-      const v = values[r * F + f]!;
-      if (!Number.isNaN(v)) squares[f] += (v - mean[f]!) ** 2;
-    }
-  }
-  const variance = squares.map((q, f) => (count[f]! > 0 ? q / count[f]! : 0));
-  return { mean, variance, sd: variance.map(Math.sqrt) };
+/** Mean and population deviation per feature over the samples `rows`. */
+function meanAndDeviation(values: Float32Array, F: number, rows: readonly number[]): { mean: Float64Array; sd: Float64Array } {
+  const { mean, variance } = featureMoments(values, F, rows);
+  return { mean, sd: variance.map(Math.sqrt) };
 }
 
 /** Per-feature scores of a selection method on the training samples `rows`. */
@@ -51,7 +27,7 @@ export function featureScores(samples: ExpressionSamples, rows: readonly number[
   const F = samples.featureNames.length;
   if (rows.length < 2) throw new InputError(`feature selection needs at least 2 training samples, got ${rows.length}`);
   if (method === 'variance') {
-    return moments(samples.inputs, F, rows).variance;
+    return featureMoments(samples.inputs, F, rows).variance;
   }
   if (samples.classes === undefined) throw new InputError("feature selection 'snr' needs class labels (task.kind multiclass)");
   const scores = new Float64Array(F);
@@ -59,8 +35,8 @@ export function featureScores(samples: ExpressionSamples, rows: readonly number[
     const inClass = rows.filter((r) => samples.targets[r] === c);
     const rest = rows.filter((r) => samples.targets[r] !== c);
     if (inClass.length === 0 || rest.length === 0) continue;
-    const a = moments(samples.inputs, F, inClass);
-    const b = moments(samples.inputs, F, rest);
+    const a = meanAndDeviation(samples.inputs, F, inClass);
+    const b = meanAndDeviation(samples.inputs, F, rest);
     for (let f = 0; f < F; f++) {
       const spread = a.sd[f]! + b.sd[f]!;
       const snr = spread > 0 ? Math.abs(a.mean[f]! - b.mean[f]!) / spread : 0;
