@@ -14,12 +14,11 @@
  * STRAND_BENCH_TFS=ZNF143,SRF limits the TFs.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
 import { EXAMPLES } from '../src/config/examples.js';
 import { loadConfig, parseConfig } from '../src/config/load.js';
 import { trainConfigSchema, type TrainConfig } from '../src/config/train.js';
@@ -47,20 +46,31 @@ export function spread(values: number[]): Spread {
 
 const show = (s: Spread, digits = 4) => `${s.mean.toFixed(digits)}±${s.sd.toFixed(digits)} [${s.values.map((v) => v.toFixed(digits)).join(' ')}]`;
 
-/** Runs a Python peer and resolves with its stdout's JSON lines. */
-function runPythonPeer(script: string, args: string[]): Promise<Record<string, unknown>[]> {
+interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  out: string;
+  err: string;
+}
+
+/** Runs a command to its end, collecting what it prints. */
+function runCollecting(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/python3', [join(peers, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`${script} exited ${code}: ${err.slice(-2000)}`));
-      else resolve(out.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>));
-    });
+    child.on('close', (code, signal) => resolve({ code, signal, out, err }));
   });
+}
+
+/** Runs a Python peer and resolves with its stdout's JSON lines. */
+async function runPythonPeer(script: string, args: string[]): Promise<Record<string, unknown>[]> {
+  const { code, signal, out, err } = await runCollecting('/usr/bin/python3', [join(peers, script), ...args]);
+  if (code !== 0) throw new Error(`${script} exited ${signal ?? code}: ${err.slice(-2000)}`);
+  return out.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 /** The TFs of the shared set: name -> [training file, test file]. */
@@ -237,14 +247,7 @@ async function deepbindInChildren(only: readonly string[] | undefined, emit: (li
   for (const tf of deepbindSets().keys()) {
     if (only !== undefined && !only.includes(tf)) continue;
     const env = { ...process.env, STRAND_BENCH_TFS: tf, STRAND_BENCH_PARTS: 'deepbind', STRAND_BENCH_CHILD: '1' };
-    const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>((resolve) => {
-      const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      child.on('close', (code, signal) => resolve({ code, signal, out, err }));
-    });
+    const outcome = await runCollecting(process.execPath, [fileURLToPath(import.meta.url)], env);
     for (const line of outcome.out.split('\n').filter((l) => l.startsWith('BENCH'))) emit(line);
     if (outcome.code !== 0) {
       failed.push(tf);

@@ -90,13 +90,13 @@ export function inMemoryBatches(data: ArrayExamples, options: BatchOptions): Bat
     batchesPerEpoch,
     size: data.count,
     *batches(epoch: number, from: number): Iterable<Batch> {
+      const epochSeed = seed * 1_000_003 + epoch;
       const order = Array.from({ length: data.count }, (_, i) => i);
-      if (shuffle) new Random(seed * 1_000_003 + epoch).shuffle(order);
+      if (shuffle) new Random(epochSeed).shuffle(order);
       // One draw per example of the epoch, made up front, so a resumed epoch flips the same ones.
-      const flips = reverseComplement > 0 ? new Random((seed * 1_000_003 + epoch) ^ 0x5bd1e995).draws(data.count, reverseComplement) : null;
+      const flips = reverseComplement > 0 ? new Random(epochSeed ^ 0x5bd1e995).draws(data.count, reverseComplement) : undefined;
       for (let b = from; b < batchesPerEpoch; b++) {
-        const batch = gatherBatch(data, order.slice(b * batchSize, (b + 1) * batchSize), flips?.subarray(b * batchSize, (b + 1) * batchSize));
-        yield batch;
+        yield gatherBatch(data, order.slice(b * batchSize, (b + 1) * batchSize), flips?.subarray(b * batchSize, (b + 1) * batchSize));
       }
     },
   };

@@ -145,9 +145,9 @@ async function inMemoryData(config: TrainConfig): Promise<PreparedData> {
     if (validation + test >= 1) throw new ConfigError('split', `validation (${validation}) and test (${test}) leave nothing to train on`);
     // Split the input rows, so shuffled negatives stay in their positive's part.
     const rows = splitByFraction(all.sources.reduce((last, row) => Math.max(last, row), -1) + 1, { train: 1 - validation - test, validation, test }, config.split.seed ?? seed);
-    const partOfRow = new Map<number, keyof SplitIndices>();
-    for (const part of ['train', 'validation', 'test'] as const) for (const row of rows[part]) partOfRow.set(row, part);
-    parts = splitExamplesByRow(all.sources, (row) => partOfRow.get(row)!);
+    const partOfRow: (keyof SplitIndices)[] = [];
+    for (const part of ['train', 'validation', 'test'] as const) for (const row of rows[part]) partOfRow[row] = part;
+    parts = splitExamplesByRow(all.sources, (row) => partOfRow[row]!);
   }
   const train = subsetExamples(all.examples, parts.train);
   const valid = subsetExamples(all.examples, parts.validation);
