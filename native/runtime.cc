@@ -1,5 +1,6 @@
 #include "runtime.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/csrc/autograd/autograd.h>
@@ -8,6 +9,8 @@
 #include <torch/utils.h>
 
 #include <cstdlib>
+#include <cstring>
+#include <mutex>
 #include <memory>
 #include <vector>
 
@@ -101,6 +104,30 @@ Napi::Value ManualSeed(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// The CPU generator's whole state (mt19937 and the cached normal sample) as bytes, so a
+// checkpoint can continue the random stream exactly where it stopped (torch.get_rng_state).
+Napi::Value GetRngState(const Napi::CallbackInfo& info) {
+  at::Generator gen = at::detail::getDefaultCPUGenerator();
+  at::Tensor state;
+  {
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    state = at::Tensor(gen.get_state());
+  }
+  Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::Copy(info.Env(), state.data_ptr<uint8_t>(), state.numel());
+  return out;
+}
+
+Napi::Value SetRngState(const Napi::CallbackInfo& info) {
+  if (!info[0].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "setRngState expects a Uint8Array");
+  Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
+  at::Tensor state = at::empty({static_cast<int64_t>(bytes.ElementLength())}, at::TensorOptions().dtype(c10::kByte));
+  std::memcpy(state.data_ptr<uint8_t>(), bytes.Data(), bytes.ElementLength());
+  at::Generator gen = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  gen.set_state(state);
+  return info.Env().Undefined();
+}
+
 Napi::Value CudaDeviceCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(torch::cuda::device_count()));
 }
@@ -141,6 +168,8 @@ void InitRuntime(Napi::Env env, Napi::Object exports) {
   Export<SetNumThreads>(env, exports, "setNumThreads");
   Export<GetNumThreads>(env, exports, "getNumThreads");
   Export<ManualSeed>(env, exports, "manualSeed");
+  Export<GetRngState>(env, exports, "getRngState");
+  Export<SetRngState>(env, exports, "setRngState");
   Export<CudaDeviceCount>(env, exports, "cudaDeviceCount");
   Export<Version>(env, exports, "version");
 }

@@ -59,6 +59,8 @@ export interface NativeBinding {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   manualSeed(seed: number): void;
+  getRngState(): Uint8Array;
+  setRngState(state: Uint8Array): void;
   cudaDeviceCount(): number;
   version(): string;
 }

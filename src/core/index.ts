@@ -5,5 +5,6 @@ export * from './dtype.js';
 export * from './errors.js';
 export { closestName, didYouMean, editDistance } from './did-you-mean.js';
 export * from './runtime.js';
+export { randomPermutation, uniformDraws } from './generator-draws.js';
 export { keep, scopeDepth, tidy } from './scope.js';
 export { Tensor } from './tensor.js';

@@ -18,6 +18,19 @@ export function manualSeed(seed: number): void {
   native.manualSeed(seed);
 }
 
+/**
+ * The CPU generator's state (like torch.get_rng_state): everything libtorch draws next
+ * (dropout masks, randperm, initialisation) follows from it, so a checkpoint keeps it.
+ */
+export function getRngState(): Uint8Array {
+  return native.getRngState();
+}
+
+/** Restores a state from getRngState (like torch.set_rng_state). */
+export function setRngState(state: Uint8Array): void {
+  native.setRngState(state);
+}
+
 export function cudaDeviceCount(): number {
   return native.cudaDeviceCount();
 }

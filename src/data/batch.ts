@@ -7,7 +7,11 @@ export interface Batch {
   targets: Tensor;
 }
 
-/** A data set split into batches: a seeded order per epoch, resumable mid-epoch. */
+/**
+ * A data set split into batches: an order per epoch, resumable mid-epoch. A source may draw
+ * from libtorch's generator for an epoch's order or augmentation, all of it before the first
+ * batch is served, so restoring the generator's state before `batches()` repeats the epoch.
+ */
 export interface BatchSource {
   /** Batches in one epoch. */
   readonly batchesPerEpoch: number;

@@ -1,11 +1,10 @@
 /**
  * Examples held in memory as flat typed arrays (one-hot sequences, feature vectors) with
- * their targets, served as seeded shuffled batches.
+ * their targets, served as shuffled batches.
  */
-import { InputError, tensor } from '../core/index.js';
+import { InputError, randomPermutation, tensor, uniformDraws } from '../core/index.js';
 import type { Batch, BatchSource } from './batch.js';
 import { reverseComplementInPlace } from '../genomics/one-hot-arrays.js';
-import { Random } from './random.js';
 
 /**
  * N examples: inputs [N, ...inputShape] and targets [N, ...targetShape], row-major; optionally
@@ -66,9 +65,8 @@ export function gatherBatch(data: ArrayExamples, indices: readonly number[], rev
 
 export interface BatchOptions {
   batchSize: number;
-  /** Shuffle with a seed per epoch (seed + epoch). Default true. */
+  /** Shuffle every epoch (torch.randperm on libtorch's generator, as a PyTorch loop does). Default true. */
   shuffle?: boolean;
-  seed?: number;
   /**
    * Chance that a training example is reverse-complemented, drawn anew every epoch (one-hot
    * inputs [4, L] only; targets unchanged, so only for strand-symmetric labels). Default 0.
@@ -76,10 +74,22 @@ export interface BatchOptions {
   reverseComplement?: number;
 }
 
-/** Seeded shuffled batches of in-memory examples (the last batch may be smaller). */
+/** libtorch draws for the epoch: the order (randperm), then the flips (rand < p); none when neither is asked for. */
+function epochDraws(count: number, shuffle: boolean, reverseComplement: number): { order: number[]; flips?: Uint8Array } {
+  const order = shuffle ? randomPermutation(count) : Array.from({ length: count }, (_, i) => i);
+  if (reverseComplement === 0) return { order };
+  return { order, flips: Uint8Array.from(uniformDraws(count), (u) => (u < reverseComplement ? 1 : 0)) };
+}
+
+/**
+ * Shuffled batches of in-memory examples (the last batch may be smaller). Each epoch's order
+ * and flips are drawn from libtorch's generator when its batches start (before the first
+ * one), so the same generator state repeats the epoch, and a seeded run draws the batches a
+ * PyTorch loop with `torch.randperm` draws.
+ */
 export function inMemoryBatches(data: ArrayExamples, options: BatchOptions): BatchSource {
   checkExamples(data);
-  const { batchSize, shuffle = true, seed = 0, reverseComplement = 0 } = options;
+  const { batchSize, shuffle = true, reverseComplement = 0 } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(`expected batchSize to be a positive integer, got ${batchSize}`);
   if (!(reverseComplement >= 0 && reverseComplement <= 1)) throw new InputError(`expected reverseComplement to be a probability in [0, 1], got ${reverseComplement}`);
   if (reverseComplement > 0 && (data.inputShape.length !== 2 || data.inputShape[0] !== 4)) {
@@ -89,12 +99,8 @@ export function inMemoryBatches(data: ArrayExamples, options: BatchOptions): Bat
   return {
     batchesPerEpoch,
     size: data.count,
-    *batches(epoch: number, from: number): Iterable<Batch> {
-      const epochSeed = seed * 1_000_003 + epoch;
-      const order = Array.from({ length: data.count }, (_, i) => i);
-      if (shuffle) new Random(epochSeed).shuffle(order);
-      // One draw per example of the epoch, made up front, so a resumed epoch flips the same ones.
-      const flips = reverseComplement > 0 ? new Random(epochSeed ^ 0x5bd1e995).draws(data.count, reverseComplement) : undefined;
+    *batches(_epoch: number, from: number): Iterable<Batch> {
+      const { order, flips } = epochDraws(data.count, shuffle, reverseComplement);
       for (let b = from; b < batchesPerEpoch; b++) {
         yield gatherBatch(data, order.slice(b * batchSize, (b + 1) * batchSize), flips?.subarray(b * batchSize, (b + 1) * batchSize));
       }

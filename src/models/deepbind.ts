@@ -7,7 +7,7 @@
  */
 import { InputError, type Tensor } from '../core/index.js';
 import * as ops from '../ops/index.js';
-import { ConstantPad1d, Conv1d, Dropout, GlobalMaxPool1d, Linear, Module, ReLU } from '../nn/index.js';
+import { ConstantPad1d, Conv1d, Dropout, GlobalMaxPool1d, globalMaxPool1d, Linear, Module, ReLU } from '../nn/index.js';
 import { checkPositive, checkRate, checkSequenceInput } from './common.js';
 
 export interface DeepBindOptions {
@@ -82,7 +82,7 @@ export class DeepBind extends Module {
     }
     const input = this.padInput ? ops.constantPadNd(x, [this.kernel - 1, this.kernel - 1], { value: 0.25 }) : x;
     const activations = this.conv.forward(input).relu();
-    const max = ops.amax(activations, { dim: 2 });
+    const max = globalMaxPool1d(activations);
     const pooled = this.pooling === 'maxavg' ? ops.cat([max, ops.meanDim(activations, [2])], { dim: 1 }) : max;
     let h = this.dropout.forward(pooled);
     if (this.hidden !== null) h = this.hidden.forward(h).relu();

@@ -12,10 +12,20 @@ export class GlobalAvgPool1d extends Module {
   }
 }
 
-/** Maximum over the length axis: x [N, C, L] -> [N, C] (ties share the gradient equally). */
+/**
+ * Maximum over the length axis: x [N, C, L] -> [N, C], as nn.AdaptiveMaxPool1d(1): the gradient
+ * goes to the first maximum (tied windows, e.g. in repeats, are common in one-hot inputs).
+ */
+export function globalMaxPool1d(x: Tensor): Tensor {
+  const [values, indices] = ops.adaptiveMaxPool1d(x, 1);
+  indices.dispose();
+  return ops.squeezeDim(values, 2);
+}
+
+/** globalMaxPool1d as a layer. */
 export class GlobalMaxPool1d extends Module {
   forward(x: Tensor): Tensor {
     checkInput('GlobalMaxPool1d', x, [3], '[N, C, L]');
-    return ops.amax(x, { dim: 2 });
+    return globalMaxPool1d(x);
   }
 }

@@ -2,18 +2,19 @@
  * fit(): the training loop. Model, loss, optimizer, data and evaluation are arguments;
  * everything else (progress display, logs, reports) hangs on the `onEvent` callback.
  *
- * Reproducible and resumable: libtorch's generator is re-seeded from (seed, step) before
- * every step and the data order is a function of (seed, epoch), so a run resumed from a
- * checkpoint (written every `checkpointEvery` steps and at every epoch end, atomically)
- * continues exactly as the uninterrupted run would have.
+ * Reproducible and resumable: every random draw (initialisation before fit, each epoch's
+ * order, dropout) comes from libtorch's generator, seeded once by the caller (manualSeed),
+ * in the order a PyTorch loop draws them; a checkpoint (written every `checkpointEvery` steps
+ * and at every epoch end, atomically) keeps the generator's state, so a resumed run continues
+ * exactly as the uninterrupted run would have.
  */
 import { existsSync } from 'node:fs';
-import { InputError, manualSeed, tidy, type Tensor } from '../core/index.js';
+import { getRngState, InputError, setRngState, tidy, type Tensor } from '../core/index.js';
 import type { BatchSource } from '../data/batch.js';
 import type { Module } from '../nn/index.js';
 import { saveModuleWeights } from '../nn/safetensors.js';
 import { clipGradNorm, type LrSchedule, type Optimizer } from '../optim/index.js';
-import { loadCheckpoint, saveCheckpoint, type TrainerProgress } from './checkpoint.js';
+import { loadCheckpoint, saveCheckpoint, type RngStates, type TrainerProgress } from './checkpoint.js';
 
 /** Which way the monitored metric improves, and how long to wait for it. */
 export interface Monitor {
@@ -48,7 +49,6 @@ export interface FitOptions<O = unknown> {
   /** Validation metrics, called after every epoch (model in eval mode). */
   evaluate?: () => Promise<Record<string, number>> | Record<string, number>;
   epochs: number;
-  seed: number;
   monitor?: Monitor;
   /** Where the last checkpoint goes (and is resumed from). */
   checkpointPath?: string;
@@ -70,17 +70,8 @@ export interface FitResult {
   stoppedEarly: boolean;
 }
 
-/** libtorch seed for a step: a mix of the run seed and the step number. */
-function stepSeed(seed: number, step: number): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  h = Math.imul(h ^ (step + 0x7f4a7c15), 0x85ebca6b) >>> 0;
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
 function checkOptions(o: FitOptions<unknown>): void {
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new InputError(`expected epochs to be a positive integer, got ${o.epochs}`);
-  if (!Number.isInteger(o.seed) || o.seed < 0) throw new InputError(`expected seed to be a non-negative integer, got ${o.seed}`);
   if (o.train.batchesPerEpoch < 1) throw new InputError('expected at least one training batch per epoch, got none');
   if (o.checkpointEvery !== undefined && (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 1)) {
     throw new InputError(`expected checkpointEvery to be a positive integer, got ${o.checkpointEvery}`);
@@ -97,16 +88,24 @@ function freshProgress(): TrainerProgress {
 
 export async function fit<O>(options: FitOptions<O>): Promise<FitResult> {
   checkOptions(options as FitOptions<unknown>);
-  const { model, optimizer, schedule, train, epochs, seed, monitor, onEvent = () => {} } = options;
+  const { model, optimizer, schedule, train, epochs, monitor, onEvent = () => {} } = options;
   const parts = { model, optimizer, schedule };
   let progress = freshProgress();
+  // Randomness comes from libtorch's one generator, as in a PyTorch loop: the batch source may
+  // draw the epoch's order when it is opened, dropout draws at every step. A checkpoint keeps
+  // the generator's state now and when the epoch was opened, so a resumed run repeats both.
+  let resumeRng: RngStates | undefined;
   if (options.resume && options.checkpointPath !== undefined && existsSync(options.checkpointPath)) {
-    progress = loadCheckpoint(options.checkpointPath, parts);
+    const loaded = loadCheckpoint(options.checkpointPath, parts);
+    progress = loaded.progress;
+    resumeRng = loaded.rng;
     onEvent({ type: 'resume', epoch: progress.epoch, step: progress.stepInEpoch, path: options.checkpointPath });
   }
+  let epochStartRng = getRngState();
   const checkpoint = () => {
     if (options.checkpointPath === undefined) return;
-    saveCheckpoint(options.checkpointPath, parts, progress);
+    const current = getRngState();
+    saveCheckpoint(options.checkpointPath, parts, progress, { current, epochStart: progress.stepInEpoch === 0 ? current : epochStartRng });
     onEvent({ type: 'checkpoint', path: options.checkpointPath, epoch: progress.epoch, step: progress.stepInEpoch });
   };
   const lr = () => optimizer.paramGroups[0]!.lr;
@@ -119,8 +118,13 @@ export async function fit<O>(options: FitOptions<O>): Promise<FitResult> {
     const batches = train.batchesPerEpoch;
     onEvent({ type: 'epoch-start', epoch: epoch + 1, epochs, batches, from: progress.stepInEpoch });
     model.train();
+    if (resumeRng !== undefined) setRngState(resumeRng.epochStart);
+    epochStartRng = getRngState();
     for await (const batch of train.batches(epoch, progress.stepInEpoch)) {
-      manualSeed(stepSeed(seed, progress.globalStep));
+      if (resumeRng !== undefined) {
+        setRngState(resumeRng.current);
+        resumeRng = undefined;
+      }
       const { loss, examples } = tidy(() => {
         try {
           optimizer.zeroGrad();

@@ -157,7 +157,7 @@ async function inMemoryData(config: TrainConfig): Promise<PreparedData> {
   }
   const length = all.examples.inputShape[1]!;
   return {
-    train: inMemoryBatches(train, { batchSize: config.train.batchSize, seed, reverseComplement: data.augment.reverseComplement }),
+    train: inMemoryBatches(train, { batchSize: config.train.batchSize, reverseComplement: data.augment.reverseComplement }),
     validation: inMemoryBatches(valid, { batchSize: EVAL_BATCH, shuffle: false }),
     test: inMemoryBatches(testExamples, { batchSize: EVAL_BATCH, shuffle: false }),
     trainTargets: { values: train.targets, shape: [train.count, ...train.targetShape] },
@@ -337,7 +337,7 @@ async function expressionData(config: TrainConfig, data: ExpressionData): Promis
   // Class targets are stored [N, 1]; the multiclass loss and metrics take [N] class indices.
   const squeeze = (e: ArrayExamples): ArrayExamples => (multiclass ? { ...e, targetShape: [] } : e);
   return {
-    train: inMemoryBatches(squeeze(train), { batchSize: config.train.batchSize, seed: config.seed }),
+    train: inMemoryBatches(squeeze(train), { batchSize: config.train.batchSize }),
     validation: inMemoryBatches(squeeze(valid), { batchSize: EVAL_BATCH, shuffle: false }),
     test: inMemoryBatches(squeeze(testExamples), { batchSize: EVAL_BATCH, shuffle: false }),
     trainTargets: { values: train.targets, shape: [train.count, ...train.targetShape] },

@@ -131,7 +131,6 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
         return flatMetrics(latestValidation);
       },
       epochs: config.train.epochs,
-      seed: config.seed,
       monitor: { metric: monitor, mode, ...(config.train.earlyStopping ? { patience: config.train.earlyStopping.patience } : {}) },
       checkpointPath,
       bestWeightsPath: bestPath,

@@ -15,9 +15,10 @@ export function problem(count = 256): ArrayExamples {
   return { inputs, inputShape: [4, 20], targets, targetShape: [1], count };
 }
 
-export function setup(overrides: Partial<FitOptions<Tensor>> = {}) {
+/** `seed` seeds libtorch before the model is built: the initial weights, then every epoch's order and dropout. */
+export function setup({ seed = 42, ...overrides }: Partial<FitOptions<Tensor>> & { seed?: number } = {}) {
   const data = problem();
-  manualSeed(overrides.seed ?? 42); // initial weights
+  manualSeed(seed);
   const model = new Sequential(new Conv1d(4, 8, 5), new ReLU(), new Dropout(0.3), new Flatten(), new Linear(8 * 16, 1));
   const optimizer = new Adam(model.parameters(), { lr: 0.01 });
   const schedule = new StepLR(optimizer, { stepSize: 10, gamma: 0.9 });
@@ -27,10 +28,9 @@ export function setup(overrides: Partial<FitOptions<Tensor>> = {}) {
     loss: (out, y) => ops.binaryCrossEntropyWithLogits(out, y, { reduction: 1 }),
     optimizer,
     schedule,
-    train: inMemoryBatches(data, { batchSize: 32, seed: 5 }),
+    train: inMemoryBatches(data, { batchSize: 32 }),
     evaluate: () => ({ loss: model.forward(tensor(data.inputs.subarray(0, 64 * 80), [64, 4, 20])).abs().mean().item() }),
     epochs: 3,
-    seed: 42,
     ...overrides,
   };
   return { model, optimizer, options, run: () => fit(options) };
