@@ -5,6 +5,8 @@ import type { Tensor } from '../core/index.js';
 export interface Batch {
   inputs: readonly Tensor[];
   targets: Tensor;
+  /** Per-target weights, same shape as targets (0 = not scored), when the source weighs them. */
+  weights?: Tensor;
 }
 
 /**

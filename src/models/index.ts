@@ -1,6 +1,9 @@
 /** The model zoo: architectures for sequences, tokens and expression vectors, custom layer lists, and a registry by name. */
 export * from './autoencoder.js';
 export * from './basset.js';
+export * from './conv-lm.js';
+export * from './language-model.js';
+export * from './transformer-lm.js';
 export * from './custom.js';
 export * from './danq.js';
 export * from './deepbind.js';

@@ -16,6 +16,8 @@ export interface ModelDescription {
   input: { kind: ModelInputs; alphabet?: string; length?: number; features?: number };
   /** Task kind and the name of each output column (tasks, or classes for multiclass). */
   task: { kind: string; outputs: string[]; classes?: string[] };
+  /** How sequences become token ids, for token models (language models): `{ kind, ...options }`. */
+  tokenizer?: Record<string, unknown>;
   training?: unknown;
   metrics?: unknown;
   versions: { strand: string; libtorch: string };
@@ -23,7 +25,7 @@ export interface ModelDescription {
 }
 
 const INPUT_KINDS = ['sequence', 'tokens', 'features', 'sequence+features'] as const satisfies readonly ModelInputs[];
-const TASK_KINDS = ['binary', 'multiclass', 'regression', 'profile', 'reconstruction'] as const;
+const TASK_KINDS = ['binary', 'multiclass', 'regression', 'profile', 'reconstruction', 'masked-lm', 'causal-lm'] as const;
 const positiveInt = z.number().int().positive();
 
 /** Every field model.json may hold; anything else is an error (strict objects). */
@@ -41,6 +43,7 @@ const modelDescriptionSchema = z.strictObject({
     outputs: z.array(z.string()).min(1),
     classes: z.array(z.string()).min(1).optional(),
   }),
+  tokenizer: z.record(z.string(), z.unknown()).optional(),
   /** The training config, as written (informational: older configs stay readable). */
   training: z.unknown().optional(),
   metrics: z.unknown().optional(),

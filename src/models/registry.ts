@@ -32,6 +32,8 @@ import {
   showValue,
 } from './schema.js';
 import { SequenceTransformer } from './sequence-transformer.js';
+import { ConvLm } from './conv-lm.js';
+import { TransformerLm } from './transformer-lm.js';
 
 /** What a model's forward takes. */
 export type ModelInputs =
@@ -403,3 +405,43 @@ function optionKeys(schema: z.ZodType): string[] {
   while (s instanceof z.ZodPipe) s = s.in;
   return s instanceof z.ZodObject ? Object.keys(s.shape as object) : [];
 }
+
+registerModel({
+  name: 'conv-lm',
+  description: 'GPN-style genomic language model: dilated convolution blocks over token ids, logits per token (strand pretrain)',
+  schema: options({
+    vocabSize: positiveInt(),
+    dim: positiveInt().optional(),
+    kernel: positiveInt().optional(),
+    dilations: positiveIntList().optional(),
+    causal: bool().optional(),
+  }).superRefine((o, ctx) => {
+    if (o.causal !== true && o.kernel !== undefined && o.kernel % 2 === 0) ctx.addIssue({ code: 'custom', path: ['kernel'], message: `expected an odd kernel (two-sided convolutions), got ${o.kernel}` });
+  }),
+  outputs: null,
+  inputs: () => 'tokens',
+  create: (o) => new ConvLm(o),
+});
+
+registerModel({
+  name: 'transformer-lm',
+  description: 'Transformer genomic language model with rotary or ALiBi positions, logits per token (strand pretrain)',
+  schema: options({
+    vocabSize: positiveInt(),
+    dim: positiveInt().optional(),
+    heads: positiveInt().optional(),
+    layers: positiveInt().optional(),
+    ffDim: positiveInt().optional(),
+    positions: oneOf(['rotary', 'alibi']).optional(),
+    dropout: rate().optional(),
+    causal: bool().optional(),
+  }).superRefine((o, ctx) => {
+    const dim = o.dim ?? 128;
+    const heads = o.heads ?? 4;
+    if (dim % heads !== 0) ctx.addIssue({ code: 'custom', path: ['heads'], message: `expected a divisor of dim ${dim}, got ${heads}` });
+    else if ((o.positions ?? 'rotary') === 'rotary' && (dim / heads) % 2 !== 0) ctx.addIssue({ code: 'custom', path: ['heads'], message: `rotary positions need an even head size; dim / heads = ${dim / heads}` });
+  }),
+  outputs: null,
+  inputs: () => 'tokens',
+  create: (o) => new TransformerLm(o),
+});

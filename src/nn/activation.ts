@@ -10,7 +10,19 @@ export class ReLU extends Module {
   }
 }
 
-/** x * Phi(x); approximate 'tanh' uses the tanh formula. Default 'none' (exact erf). */
+/**
+ * x * Phi(x) (exact erf) or its tanh approximation. libtorch 1.13's exact GELU backward
+ * computes wrong gradients when the incoming gradient is not contiguous (e.g. the layer's
+ * output is transposed next, as in a convolution over [N, L, C] tokens): checked against
+ * PyTorch 1.13 itself, errors up to 1e7 or NaN. The output goes through a flatten / unflatten
+ * pair of views, whose backward hands GELU a contiguous gradient; the forward is unchanged.
+ */
+export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  const y = ops.gelu(x, { approximate });
+  return y.reshape([-1]).reshape(y.shape);
+}
+
+/** gelu as a layer. Default approximate 'none' (exact erf). */
 export class GELU extends Module {
   readonly approximate: 'none' | 'tanh';
 
@@ -23,7 +35,7 @@ export class GELU extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return ops.gelu(x, { approximate: this.approximate });
+    return gelu(x, this.approximate);
   }
 }
 

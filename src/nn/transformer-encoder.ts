@@ -2,6 +2,7 @@
 import { InputError, type Tensor } from '../core/index.js';
 import * as ops from '../ops/index.js';
 import { checkPositiveInt } from './check.js';
+import { gelu } from './activation.js';
 import { Dropout } from './dropout.js';
 import { LayerNorm } from './layer-norm.js';
 import { Linear } from './linear.js';
@@ -82,7 +83,7 @@ export class TransformerEncoderLayer extends Module {
     };
     const feedForward = (x: Tensor): Tensor => {
       const hidden = this.linear1.forward(x);
-      const activated = this.activation === 'relu' ? ops.relu(hidden) : ops.gelu(hidden);
+      const activated = this.activation === 'relu' ? ops.relu(hidden) : gelu(hidden);
       return this.dropout2.forward(this.linear2.forward(this.dropout.forward(activated)));
     };
     if (this.normFirst) {

@@ -40,7 +40,8 @@ export interface FitOptions<O = unknown> {
   /** Runs the model on a batch's inputs. */
   forward: (inputs: readonly Tensor[]) => O;
   /** Scalar loss of the outputs against the targets. */
-  loss: (outputs: O, targets: Tensor) => Tensor;
+  /** `weights`: the batch's per-target weights, when its source gives them (e.g. masked-LM positions). */
+  loss: (outputs: O, targets: Tensor, weights?: Tensor) => Tensor;
   optimizer: Optimizer;
   /** Learning-rate schedule, stepped after every optimizer step ('step', default) or once per epoch with the monitored metric ('epoch'). */
   schedule?: LrSchedule;
@@ -128,7 +129,7 @@ export async function fit<O>(options: FitOptions<O>): Promise<FitResult> {
       const { loss, examples } = tidy(() => {
         try {
           optimizer.zeroGrad();
-          const value = options.loss(options.forward(batch.inputs), batch.targets);
+          const value = options.loss(options.forward(batch.inputs), batch.targets, batch.weights);
           const scalar = value.item();
           if (!Number.isFinite(scalar)) return { loss: scalar, examples: 0 };
           value.backward();
@@ -138,6 +139,7 @@ export async function fit<O>(options: FitOptions<O>): Promise<FitResult> {
         } finally {
           for (const t of batch.inputs) t.dispose();
           batch.targets.dispose();
+          batch.weights?.dispose();
         }
       });
       if (!Number.isFinite(loss)) {

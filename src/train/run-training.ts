@@ -9,10 +9,11 @@
  *   report.html                     learning curves, ROC / PR curves, metrics (built from the files above)
  *   checkpoint.safetensors          the last checkpoint (for --resume)
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainConfig } from '../config/train.js';
 import { manualSeed, setNumThreads } from '../core/index.js';
+import { TrainingLog } from './training-log.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { loadModuleWeights } from '../nn/safetensors.js';
 import { describeModel, saveModel } from '../models/saved-model.js';
@@ -53,37 +54,6 @@ export interface TrainRunResult {
 
 function flatMetrics(evaluation: Evaluation): Record<string, number> {
   return { loss: evaluation.loss, ...evaluation.report.mean };
-}
-
-/** log.jsonl kept in memory and rewritten whole (atomically) so a resumed run never duplicates records. */
-class TrainingLog {
-  readonly #path: string;
-  #records: Record<string, unknown>[] = [];
-
-  constructor(path: string, resume: boolean) {
-    this.#path = path;
-    if (resume && existsSync(path)) {
-      this.#records = readFileSync(path, 'utf8')
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
-    }
-  }
-
-  /** Drops records after a checkpoint's position (they are about to be redone). */
-  truncate(epoch: number, step: number): void {
-    this.#records = this.#records.filter((r) =>
-      r.type === 'epoch' ? (r.epoch as number) <= epoch : (r.epoch as number) <= epoch || ((r.epoch as number) === epoch + 1 && (r.step as number) <= step),
-    );
-  }
-
-  add(record: Record<string, unknown>): void {
-    this.#records.push(record);
-  }
-
-  flush(): void {
-    writeFileAtomic(this.#path, this.#records.map((r) => JSON.stringify(r)).join('\n') + (this.#records.length ? '\n' : ''));
-  }
 }
 
 export async function trainFromConfig(config: TrainConfig, options: TrainRunOptions): Promise<TrainRunResult> {

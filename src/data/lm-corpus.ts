@@ -1,0 +1,160 @@
+/**
+ * Batches for genomic language models from unlabelled sequence held in memory as ASCII bytes
+ * (chromosome stretches or sequence records): random windows for training, a fixed tiling for
+ * validation, single-nucleotide tokens, and masked-LM or causal-LM targets.
+ *
+ * A training batch is a pure function of (seed, epoch, batch): windows, strands and masks are
+ * drawn from a PRNG seeded with all three, so an interrupted run resumes on the same batches.
+ */
+import { InputError, tensor } from '../core/index.js';
+import { FIRST_BASE_ID, NUCLEOTIDE_VOCAB_SIZE, nucleotideIdsOfBytes, reverseComplementBytes, unknownFraction } from '../genomics/nucleotide-bytes.js';
+import type { Batch, BatchSource } from './batch.js';
+import { maskTokens, shiftTokens, type MaskedRows } from './lm-masking.js';
+import { Random } from './random.js';
+
+/** A stretch of sequence: `name` says where it is from (e.g. chrIV:0-1390000). */
+export interface CorpusRegion {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export type LmObjective = 'mlm' | 'causal';
+
+export interface LmBatchOptions {
+  /** Window length in bases (= tokens). */
+  window: number;
+  batchSize: number;
+  objective: LmObjective;
+  /** Masked-LM fraction. Default 0.15. */
+  maskRate?: number;
+  /** Loss weight of soft-masked (lower-case) bases. Default 1. */
+  softMaskedWeight?: number;
+}
+
+export interface LmTrainingOptions extends LmBatchOptions {
+  /** Windows drawn per epoch. */
+  windowsPerEpoch: number;
+  seed: number;
+  /** Windows with a larger fraction of N are drawn again (up to 20 times). Default 0.1. */
+  maxUnknown?: number;
+  /** Chance that a window is read from the reverse strand. Default 0.5. */
+  reverseComplement?: number;
+}
+
+/** Bases of the regions long enough to hold a window. */
+function usable(regions: readonly CorpusRegion[], window: number): CorpusRegion[] {
+  const kept = regions.filter((r) => r.bytes.length >= window);
+  if (kept.length === 0) throw new InputError(`no sequence of at least ${window} bases to draw windows from (${regions.length} regions)`);
+  return kept;
+}
+
+function mixSeed(...parts: number[]): number {
+  let h = 0x811c9dc5;
+  for (const p of parts) {
+    h = Math.imul(h ^ (p >>> 0), 0x01000193) >>> 0;
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
+  }
+  return h;
+}
+
+/** Token ids (and the targets' soft-mask flags, a second input the model does not read), targets and weights of windows, as a Batch. */
+function windowsBatch(windows: readonly Uint8Array[], options: LmBatchOptions, random: Random, replaceSome: boolean): Batch {
+  const { window, objective, maskRate = 0.15, softMaskedWeight = 1 } = options;
+  const n = windows.length;
+  const ids = new Int32Array(n * window);
+  const soft = new Uint8Array(n * window);
+  windows.forEach((w, i) => nucleotideIdsOfBytes(w, ids, soft, i * window));
+  const rows: MaskedRows =
+    objective === 'mlm'
+      ? maskTokens(ids, n, random, { rate: maskRate, vocabSize: NUCLEOTIDE_VOCAB_SIZE, softMaskedWeight, replaceSome }, soft)
+      : shiftTokens(ids, n, { softMaskedWeight }, soft);
+  const T = rows.input.length / n;
+  const toLong = (values: Int32Array) => {
+    const t = tensor(values, [n, T]);
+    const long = t.toDType('int64');
+    t.dispose();
+    return long;
+  };
+  // Soft-mask flags of the target tokens (the next token's, for the causal objective).
+  const flags = objective === 'mlm' ? soft : Uint8Array.from({ length: n * T }, (_, i) => soft[Math.floor(i / T) * window + (i % T) + 1]!);
+  return { inputs: [toLong(rows.input), tensor(flags, [n, T])], targets: toLong(rows.target), weights: tensor(rows.weight, [n, T]) };
+}
+
+function checkWindow(options: LmBatchOptions): void {
+  if (!Number.isInteger(options.window) || options.window < 2) throw new InputError(`expected a window of at least 2 bases, got ${options.window}`);
+  if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new InputError(`expected batchSize to be a positive integer, got ${options.batchSize}`);
+}
+
+/** Random training windows: uniform over every window position of every region. */
+export function lmTrainingBatches(regions: readonly CorpusRegion[], options: LmTrainingOptions): BatchSource {
+  checkWindow(options);
+  const { window, batchSize, windowsPerEpoch, seed, maxUnknown = 0.1, reverseComplement = 0.5 } = options;
+  if (!Number.isInteger(windowsPerEpoch) || windowsPerEpoch < 1) throw new InputError(`expected windowsPerEpoch to be a positive integer, got ${windowsPerEpoch}`);
+  const kept = usable(regions, window);
+  const starts = kept.map((r) => r.bytes.length - window + 1);
+  const cumulative = new Float64Array(kept.length);
+  starts.reduce((sum, s, i) => (cumulative[i] = sum + s), 0);
+  const total = cumulative[kept.length - 1]!;
+  const draw = (random: Random): Uint8Array => {
+    let bytes: Uint8Array = new Uint8Array(0);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const at = Math.floor(random.next() * total);
+      let r = 0;
+      while (cumulative[r]! <= at) r++;
+      const start = at - (r === 0 ? 0 : cumulative[r - 1]!);
+      bytes = kept[r]!.bytes.subarray(start, start + window);
+      if (unknownFraction(bytes) <= maxUnknown) break;
+    }
+    return random.next() < reverseComplement ? reverseComplementBytes(bytes) : bytes;
+  };
+  const batchesPerEpoch = Math.ceil(windowsPerEpoch / batchSize);
+  return {
+    batchesPerEpoch,
+    size: windowsPerEpoch,
+    *batches(epoch: number, from: number): Iterable<Batch> {
+      for (let b = from; b < batchesPerEpoch; b++) {
+        const random = new Random(mixSeed(seed, epoch, b));
+        const n = Math.min(batchSize, windowsPerEpoch - b * batchSize);
+        yield windowsBatch(Array.from({ length: n }, () => draw(random)), options, random, true);
+      }
+    },
+  };
+}
+
+/**
+ * Validation windows: each region tiled from its start with non-overlapping windows (windows
+ * with more than `maxUnknown` N left out), at most `maxWindows` spread evenly over the tiling;
+ * the masks are fixed by `seed`, so every evaluation scores the same positions, and every
+ * chosen token is [MASK] (no random or kept ones), so the score is a masked-base score.
+ */
+export function lmValidationBatches(
+  regions: readonly CorpusRegion[],
+  options: LmBatchOptions & { seed: number; maxWindows?: number; maxUnknown?: number },
+): BatchSource & { windows: number } {
+  checkWindow(options);
+  const { window, batchSize, seed, maxWindows = 512, maxUnknown = 0.1 } = options;
+  const tiles: Uint8Array[] = [];
+  for (const r of usable(regions, window)) {
+    for (let s = 0; s + window <= r.bytes.length; s += window) {
+      const bytes = r.bytes.subarray(s, s + window);
+      if (unknownFraction(bytes) <= maxUnknown) tiles.push(bytes);
+    }
+  }
+  if (tiles.length === 0) throw new InputError(`no validation window of ${window} bases with at most ${maxUnknown * 100}% N`);
+  const step = Math.max(1, tiles.length / maxWindows);
+  const chosen = Array.from({ length: Math.min(maxWindows, tiles.length) }, (_, i) => tiles[Math.floor(i * step)]!);
+  const batchesPerEpoch = Math.ceil(chosen.length / batchSize);
+  return {
+    batchesPerEpoch,
+    size: chosen.length,
+    windows: chosen.length,
+    *batches(_epoch: number, from: number): Iterable<Batch> {
+      for (let b = from; b < batchesPerEpoch; b++) {
+        yield windowsBatch(chosen.slice(b * batchSize, (b + 1) * batchSize), options, new Random(mixSeed(seed, 0x7a11d, b)), false);
+      }
+    },
+  };
+}
+
+/** The id of base index 0..3 (A, C, G, T). */
+export const baseTokenId = (base: number): number => FIRST_BASE_ID + base;
