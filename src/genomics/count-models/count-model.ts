@@ -37,7 +37,7 @@ export function ktProbability(count: number, total: number): number {
   return (count + 0.5) / (total + 2);
 }
 
-/** The distribution at forward position i from one read on `strand` (`at` indexes that strand). */
+/** A distribution over the bases of `strand`, as forward-strand A, C, G, T (complement: reversed order). */
 export function forwardOrder(p: Float64Array, strand: ReadStrand): Float64Array {
   return strand === '+' ? p : p.reverse();
 }

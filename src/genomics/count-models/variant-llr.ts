@@ -1,7 +1,7 @@
 /** Zero-shot variant scores from a count model, the baseline for a masked language model's. */
 import { InputError } from '../../core/errors.js';
 import { baseCode, INVALID_BASE, type DnaSequence } from './base-codes.js';
-import type { CountModel } from './count-model.js';
+import { checkPosition, type CountModel } from './count-model.js';
 
 export interface VariantLlrOptions {
   /** Average the forward-strand score with the score of the reverse-complement read. Default false. */
@@ -15,10 +15,11 @@ export interface VariantLlrOptions {
  * is not A/C/G/T.
  */
 export function variantLlr(model: CountModel, seq: DnaSequence, i: number, alt: string, options: VariantLlrOptions = {}): number | null {
-  if (!Number.isInteger(i) || i < 0 || i >= seq.length) throw new InputError(`expected a position in [0, ${seq.length}), got ${i}`);
-  const ref = baseCode(typeof seq === 'string' ? seq.charCodeAt(i) : seq[i]!);
+  checkPosition(seq, i);
+  const refChar = typeof seq === 'string' ? seq.charCodeAt(i) : seq[i]!;
+  const ref = baseCode(refChar);
   const altCode = alt.length === 1 ? baseCode(alt.charCodeAt(0)) : INVALID_BASE;
-  if (ref === INVALID_BASE) throw new InputError(`expected an A/C/G/T reference base at position ${i}, got '${String.fromCharCode(typeof seq === 'string' ? seq.charCodeAt(i) : seq[i]!)}'`);
+  if (ref === INVALID_BASE) throw new InputError(`expected an A/C/G/T reference base at position ${i}, got '${String.fromCharCode(refChar)}'`);
   if (altCode === INVALID_BASE) throw new InputError(`expected an A/C/G/T alternative base, got '${alt}'`);
   const scores: number[] = [];
   for (const strand of options.bothStrands === true ? (['+', '-'] as const) : (['+'] as const)) {
