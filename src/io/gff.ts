@@ -1,6 +1,6 @@
 /**
  * GTF (GTF2.2 / Ensembl / GENCODE style) and GFF3 annotation reader: feature lines, then
- * genes, transcripts, exons, CDS and each transcript's TSS. Plain or gzip.
+ * genes, transcripts, exons, CDS (with phase), stop codons and each transcript's TSS. Plain or gzip.
  *
  * Coordinates: GTF/GFF columns 4-5 are 1-based and inclusive; every record here is converted
  * to 0-based half-open: `start = column4 - 1`, `end = column5`.
@@ -46,6 +46,11 @@ export interface Span {
   end: number;
 }
 
+/** A CDS piece; `phase` (bases to skip from its 5' end to the next codon start) when the file gives one. */
+export interface CdsSpan extends Span {
+  phase?: 0 | 1 | 2;
+}
+
 export interface Transcript {
   id: string;
   geneId: string;
@@ -61,7 +66,9 @@ export interface Transcript {
   /** Exons sorted by start. */
   exons: Span[];
   /** CDS pieces sorted by start (empty for non-coding transcripts). */
-  cds: Span[];
+  cds: CdsSpan[];
+  /** `stop_codon` pieces sorted by start (GTF puts the stop codon outside the CDS); empty when none. */
+  stopCodons: Span[];
   /** Transcription start site, 0-based: `start` on `+` (and `.`), `end - 1` on `-`. */
   tss: number;
 }
@@ -131,7 +138,7 @@ async function* featuresWithFormat(path: string, options: ReadAnnotationOptions)
  * `transcript` lines are optional (extents then come from the parts). GFF3: genes are
  * features whose type ends in `gene` (`gene`, `ncRNA_gene`, `pseudogene`, ...); transcripts
  * are features with a gene as `Parent`, or `mRNA` / `transcript` features without a parent;
- * `exon` and `CDS` lines attach to every transcript in their `Parent`.
+ * `exon`, `CDS` and `stop_codon` lines attach to every transcript in their `Parent`.
  * All parts of a transcript must share its chromosome and strand, and exons lie inside a
  * transcript line's extent; violations are `FormatError`s at the offending line.
  */
@@ -215,6 +222,9 @@ function parseGtfAttributes(text: string, fail: (problem: string) => never): Rec
   return attributes;
 }
 
+/** Feature types kept as parts of a transcript. */
+const TRANSCRIPT_PARTS = new Set(['exon', 'CDS', 'stop_codon']);
+
 interface TranscriptBuilder {
   t: Transcript;
   /** Line of the transcript's own feature line, if any (its extent is then fixed). */
@@ -224,7 +234,7 @@ interface TranscriptBuilder {
 
 function newTranscript(id: string, geneId: string, f: AnnotationFeature, type: string): TranscriptBuilder {
   return {
-    t: { id, geneId, type, chrom: f.chrom, start: f.start, end: f.end, strand: f.strand, exons: [], cds: [], tss: 0 },
+    t: { id, geneId, type, chrom: f.chrom, start: f.start, end: f.end, strand: f.strand, exons: [], cds: [], stopCodons: [], tss: 0 },
     parts: [],
   };
 }
@@ -242,15 +252,16 @@ function finishTranscript(b: TranscriptBuilder, file: string): Transcript {
     t.end = Math.max(...b.parts.map((p) => p.end));
   }
   for (const p of b.parts) {
-    if (p.type !== 'exon' && p.type !== 'CDS') continue;
+    if (!TRANSCRIPT_PARTS.has(p.type)) continue;
     if (p.start < t.start || p.end > t.end) {
       throw new FormatError(file, p.line, 'end',
         `${p.type} [${p.start + 1}, ${p.end}] lies outside transcript '${t.id}' [${t.start + 1}, ${t.end}] (1-based)`);
     }
-    (p.type === 'exon' ? t.exons : t.cds).push({ start: p.start, end: p.end });
+    if (p.type === 'exon') t.exons.push({ start: p.start, end: p.end });
+    else if (p.type === 'stop_codon') t.stopCodons.push({ start: p.start, end: p.end });
+    else t.cds.push(p.phase === undefined ? { start: p.start, end: p.end } : { start: p.start, end: p.end, phase: p.phase });
   }
-  t.exons.sort((a, b) => a.start - b.start);
-  t.cds.sort((a, b) => a.start - b.start);
+  for (const spans of [t.exons, t.cds, t.stopCodons]) spans.sort((a, b) => a.start - b.start);
   t.tss = transcriptTss(t);
   return t;
 }
@@ -371,7 +382,7 @@ function buildFromGff3(features: AnnotationFeature[], file: string): Annotation 
     }
   }
   for (const f of features) {
-    if (f.type !== 'exon' && f.type !== 'CDS') continue;
+    if (!TRANSCRIPT_PARTS.has(f.type)) continue;
     for (const parent of f.attributes.Parent ?? []) {
       const b = transcripts.get(parent);
       if (b !== undefined) attachPart(b, f, file);

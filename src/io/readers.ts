@@ -16,7 +16,7 @@ export { openVcf, iterateVcf, readVcf, readVcfHeader, openIndexedVcf, IndexedVcf
 export type { VcfRecord, VcfAllele, VcfHeader, VcfStream, ReadVcfOptions, AlleleKind, InfoValue } from './vcf.js';
 
 export { readAnnotation, iterateAnnotation, transcriptTss } from './gff.js';
-export type { Annotation, AnnotationFeature, AnnotationFormat, Gene, Transcript, Span, Strand, ReadAnnotationOptions } from './gff.js';
+export type { Annotation, AnnotationFeature, AnnotationFormat, CdsSpan, Gene, Transcript, Span, Strand, ReadAnnotationOptions } from './gff.js';
 
 export { readMatrix, transposeMatrix } from './matrix.js';
 export type { Matrix, ReadMatrixOptions } from './matrix.js';

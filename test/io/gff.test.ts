@@ -63,15 +63,15 @@ test('GFF3 fixture: hand-computed genes, transcripts, exons, CDS, TSS (0-based);
     {
       id: 'mrna1', geneId: 'gene1', name: 'EDEN.1', type: 'mRNA', chrom: 'ctg1', start: 1049, end: 9000, strand: '+',
       exons: [{ start: 1049, end: 1500 }, { start: 2999, end: 3902 }, { start: 4999, end: 5500 }],
-      cds: [{ start: 1200, end: 1500 }, { start: 2999, end: 3902 }], tss: 1049,
+      cds: [{ start: 1200, end: 1500, phase: 0 }, { start: 2999, end: 3902, phase: 0 }], stopCodons: [], tss: 1049,
     },
     {
       id: 'mrna2', geneId: 'gene1', type: 'mRNA', chrom: 'ctg1', start: 1049, end: 3902, strand: '+',
-      exons: [{ start: 1049, end: 1500 }, { start: 2999, end: 3902 }], cds: [], tss: 1049,
+      exons: [{ start: 1049, end: 1500 }, { start: 2999, end: 3902 }], cds: [], stopCodons: [], tss: 1049,
     },
     {
       id: 'nc1', geneId: 'gene2', type: 'ncRNA', chrom: 'ctg2', start: 199, end: 300, strand: '-',
-      exons: [{ start: 199, end: 300 }], cds: [], tss: 299,
+      exons: [{ start: 199, end: 300 }], cds: [], stopCodons: [], tss: 299,
     },
   ]);
   let n = 0;
@@ -120,7 +120,10 @@ result = {'genes': len(genes), 'tss': tss}
   const byId = new Map(a.transcripts.map((t) => [t.id, t]));
   assert.equal(byId.get('YDL248W_mRNA')!.tss, 1801);
   assert.equal(byId.get('YDL200C_mRNA')!.tss, 101066);
-  assert.deepEqual(byId.get('YDL200C_mRNA')!.cds, [{ start: 100503, end: 101067 }]);
+  // CDS 100504-101067 phase 0 and stop_codon 100501-100503 on the minus strand
+  assert.deepEqual(byId.get('YDL200C_mRNA')!.cds, [{ start: 100503, end: 101067, phase: 0 }]);
+  assert.deepEqual(byId.get('YDL200C_mRNA')!.stopCodons, [{ start: 100500, end: 100503 }]);
+  assert.deepEqual(byId.get('YDL219W_mRNA')!.cds.map((c) => c.phase), [0, 1]);
 });
 
 test('yeast chrIV GTF agrees with the BED12 of the same 50 genes: extents, strands, exon blocks', async () => {
