@@ -20,7 +20,7 @@ import {
   encodeTokenBatch,
   type SequenceTokenizer,
   type TokenEncodeOptions,
-} from './tokens.js';
+} from './tokenizers/tokens.js';
 
 /** The 20 standard amino acids in channel order. */
 export const AMINO_ACIDS = 'ACDEFGHIKLMNPQRSTVWY';

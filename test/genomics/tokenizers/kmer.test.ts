@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { InputError } from '../../src/core/index.js';
-import { Random } from '../../src/data/random.js';
-import { KmerTokenizer } from '../../src/genomics/kmer.js';
-import { SPECIAL_TOKENS } from '../../src/genomics/tokens.js';
-import { runPython } from '../helpers/pytorch.js';
+import { InputError } from '../../../src/core/index.js';
+import { Random } from '../../../src/data/random.js';
+import { KmerTokenizer } from '../../../src/genomics/tokenizers/kmer.js';
+import { SPECIAL_TOKENS } from '../../../src/genomics/tokenizers/tokens.js';
+import { runPython } from '../../helpers/pytorch.js';
 
 test('hand-checked ids: k = 3 (ACG = 5 + 0*16 + 1*4 + 2 = 11, CGT = 5 + 16 + 8 + 3 = 32)', () => {
   const t = new KmerTokenizer({ k: 3 });

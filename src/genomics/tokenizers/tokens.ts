@@ -3,9 +3,9 @@
  * which always take ids 0..4, and the framing of a token row with [CLS] / [SEP] and
  * padding / truncation to a fixed length.
  */
-import { tensor } from '../core/create.js';
-import { InputError } from '../core/errors.js';
-import type { Tensor } from '../core/tensor.js';
+import { tensor } from '../../core/create.js';
+import { InputError } from '../../core/errors.js';
+import type { Tensor } from '../../core/tensor.js';
 
 /** Ids of the special tokens, the same in every tokenizer (BERT / DNABERT order). */
 export const SPECIAL_TOKENS = { pad: 0, unk: 1, cls: 2, sep: 3, mask: 4 } as const;

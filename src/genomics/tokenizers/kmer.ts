@@ -7,9 +7,9 @@
  * AAC=6, ..., TTT=68). Lower case (soft-masked) bases count as upper case and RNA U as T;
  * a k-mer containing N or another IUPAC code is [UNK].
  */
-import { InputError } from '../core/errors.js';
-import type { Tensor } from '../core/tensor.js';
-import { DNA_ALPHABET } from './one-hot.js';
+import { InputError } from '../../core/errors.js';
+import type { Tensor } from '../../core/tensor.js';
+import { DNA_ALPHABET } from '../one-hot.js';
 import {
   checkEncodeOptions,
   frameTokens,
