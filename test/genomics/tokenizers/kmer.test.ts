@@ -86,3 +86,14 @@ test('encodeBatch: [N, T] int64, padded to the longest row or to length', () => 
   assert.deepEqual(t.encodeBatch(['ACG'], { length: 5 }).shape, [1, 5]);
   assert.throws(() => t.encodeBatch(['AC', 'A-']), /sequence 2: invalid DNA character '-' at position 2/);
 });
+
+test('offsets: k-mer t covers [t * stride, t * stride + k); describe() gives k and stride', () => {
+  const t = new KmerTokenizer({ k: 3, stride: 2 });
+  const { starts, ends } = t.offsets('ACGTNAC'); // ACG, GTN, NAC
+  assert.deepEqual([...starts], [0, 2, 4]);
+  assert.deepEqual([...ends], [3, 5, 7]);
+  assert.equal(t.encode('ACGTNAC').length, 3);
+  assert.deepEqual([...new KmerTokenizer({ k: 3, stride: 2 }).offsets('ACGTNA').ends], [3, 5]); // the last A is in no k-mer
+  assert.deepEqual([...new KmerTokenizer({ k: 3 }).offsets('AC').starts], []);
+  assert.deepEqual(t.describe(), { kind: 'kmer', k: 3, stride: 2 });
+});
