@@ -11,6 +11,7 @@ import { registerPredict } from './commands/predict.js';
 import { registerReport } from './commands/report.js';
 import { registerScoreVariants } from './commands/score-variants.js';
 import { registerServe } from './commands/serve.js';
+import { registerTokenizer } from './commands/tokenizer.js';
 import { registerTrain } from './commands/train.js';
 import { reportError } from './errors.js';
 
@@ -27,7 +28,7 @@ const program = new Command()
     outputError: (text, write) => write(`strand: error: ${text.replace(/^error: /, '').trim()}\n`),
   });
 
-for (const register of [registerDemo, registerTrain, registerEvaluate, registerPredict, registerScoreVariants, registerExplain, registerMotifs, registerReport, registerServe, registerInit]) register(program);
+for (const register of [registerDemo, registerTrain, registerEvaluate, registerPredict, registerScoreVariants, registerExplain, registerMotifs, registerReport, registerServe, registerInit, registerTokenizer]) register(program);
 for (const command of program.commands) command.exitOverride();
 
 try {

@@ -20,7 +20,8 @@ import {
   encodeTokenBatch,
   type SequenceTokenizer,
   type TokenEncodeOptions,
-} from './tokens.js';
+  type TokenOffsets,
+} from './tokenizers/tokens.js';
 
 /** The 20 standard amino acids in channel order. */
 export const AMINO_ACIDS = 'ACDEFGHIKLMNPQRSTVWY';
@@ -112,6 +113,16 @@ export class ProteinTokenizer implements SequenceTokenizer {
       out.push(id >= SPECIAL_TOKEN_COUNT ? PROTEIN_ALPHABET[id - SPECIAL_TOKEN_COUNT]! : 'X');
     }
     return out.join('');
+  }
+
+  /** Token t covers residue t: `[t, t + 1)`. */
+  offsets(seq: string): TokenOffsets {
+    const { length } = proteinChannels(seq);
+    return { starts: Int32Array.from({ length }, (_, i) => i), ends: Int32Array.from({ length }, (_, i) => i + 1) };
+  }
+
+  describe(): { kind: 'protein' } {
+    return { kind: 'protein' };
   }
 
   #ids(seq: string): Int32Array {

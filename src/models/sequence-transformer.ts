@@ -24,7 +24,7 @@ export interface SequenceTransformerOptions {
   /**
    * 'onehot': x is [N, 4, L] float; 'tokens': x is [N, L] int64 ids, 0 = padding; 'kmers': x is
    * [N, 4, L] one-hot, read as [CLS], its overlapping k-mers, [SEP] (the ids of
-   * genomics/kmer.ts: [PAD] 0, [UNK] 1 for a k-mer with N, [CLS] 2, [SEP] 3, [MASK] 4, then the
+   * genomics/tokenizers/kmer.ts: [PAD] 0, [UNK] 1 for a k-mer with N, [CLS] 2, [SEP] 3, [MASK] 4, then the
    * 4^k k-mers), so the model takes the same input as the other sequence models (DNABERT style;
    * gradients do not reach the bases: explain such a model by ISM). Default 'onehot'.
    */

@@ -13,7 +13,7 @@ import { EXAMPLES } from '../../src/config/examples.js';
 import { parseConfig } from '../../src/config/load.js';
 import { trainConfigSchema } from '../../src/config/train.js';
 import { Random } from '../../src/data/random.js';
-import { KmerTokenizer } from '../../src/genomics/kmer.js';
+import { KmerTokenizer } from '../../src/genomics/tokenizers/kmer.js';
 import { oneHot } from '../../src/genomics/one-hot.js';
 import { discoverMotifs } from '../../src/interpret/discover-motifs.js';
 import { saliencyExamples } from '../../src/interpret/explain.js';

@@ -1,11 +1,12 @@
 /**
- * Integer tokens shared by the sequence tokenizers (k-mer DNA, protein): the special tokens,
- * which always take ids 0..4, and the framing of a token row with [CLS] / [SEP] and
- * padding / truncation to a fixed length.
+ * Integer tokens shared by the sequence tokenizers (DNA bases, k-mers, BPE, protein): the
+ * interface, the special tokens, which always take ids 0..4, the framing of a token row with
+ * [CLS] / [SEP] and padding / truncation to a fixed length, and decoding by token strings.
  */
-import { tensor } from '../core/create.js';
-import { InputError } from '../core/errors.js';
-import type { Tensor } from '../core/tensor.js';
+import { tensor } from '../../core/create.js';
+import { InputError } from '../../core/errors.js';
+import type { Tensor } from '../../core/tensor.js';
+import type { TokenizerDescription } from './description.js';
 
 /** Ids of the special tokens, the same in every tokenizer (BERT / DNABERT order). */
 export const SPECIAL_TOKENS = { pad: 0, unk: 1, cls: 2, sep: 3, mask: 4 } as const;
@@ -27,6 +28,15 @@ export interface TokenEncodeOptions {
   length?: number;
 }
 
+/**
+ * Where the ordinary tokens of a sequence come from: token t covers bases
+ * `[starts[t], ends[t])` (0-based, half-open).
+ */
+export interface TokenOffsets {
+  starts: Int32Array;
+  ends: Int32Array;
+}
+
 /** A tokenizer from sequences to integer ids and back. */
 export interface SequenceTokenizer {
   /** Number of ids: special tokens plus ordinary tokens. */
@@ -39,6 +49,10 @@ export interface SequenceTokenizer {
   encodeBatch(seqs: readonly string[], options?: TokenEncodeOptions): Tensor;
   /** The sequence an id row stands for; special tokens other than [UNK] / [MASK] are skipped. */
   decode(ids: ArrayLike<number> | ArrayLike<bigint>): string;
+  /** The base span of each token of `encode(seq)` without special tokens, padding or truncation. */
+  offsets(seq: string): TokenOffsets;
+  /** A JSON-serialisable description; `tokenizerFromDescription` rebuilds the same tokenizer from it. */
+  describe(): TokenizerDescription;
 }
 
 /** Checks `options.length`: a positive integer, >= 2 when special tokens are added. */
@@ -110,4 +124,18 @@ export function readTokenId(ids: ArrayLike<number> | ArrayLike<bigint>, i: numbe
     throw new InputError(`expected token ids in [0, ${vocabSize}), got ${String(ids[i])} at index ${i}`);
   }
   return id;
+}
+
+/**
+ * The sequence a row of ids stands for, token strings joined: [PAD], [CLS] and [SEP] are
+ * skipped, [UNK] and [MASK] read as one `unknown` character each.
+ */
+export function joinTokenStrings(ids: ArrayLike<number> | ArrayLike<bigint>, vocabulary: readonly string[], unknown: string): string {
+  const out: string[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const id = readTokenId(ids, i, vocabulary.length);
+    if (id === SPECIAL_TOKENS.pad || id === SPECIAL_TOKENS.cls || id === SPECIAL_TOKENS.sep) continue;
+    out.push(id === SPECIAL_TOKENS.unk || id === SPECIAL_TOKENS.mask ? unknown : vocabulary[id]!);
+  }
+  return out.join('');
 }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { InputError } from '../../src/core/index.js';
-import { Random } from '../../src/data/random.js';
-import { KmerTokenizer } from '../../src/genomics/kmer.js';
-import { SPECIAL_TOKENS } from '../../src/genomics/tokens.js';
-import { runPython } from '../helpers/pytorch.js';
+import { InputError } from '../../../src/core/index.js';
+import { Random } from '../../../src/data/random.js';
+import { KmerTokenizer } from '../../../src/genomics/tokenizers/kmer.js';
+import { SPECIAL_TOKENS } from '../../../src/genomics/tokenizers/tokens.js';
+import { runPython } from '../../helpers/pytorch.js';
 
 test('hand-checked ids: k = 3 (ACG = 5 + 0*16 + 1*4 + 2 = 11, CGT = 5 + 16 + 8 + 3 = 32)', () => {
   const t = new KmerTokenizer({ k: 3 });
@@ -85,4 +85,15 @@ test('encodeBatch: [N, T] int64, padded to the longest row or to length', () => 
   assert.deepEqual(x.toArray(), [2, 6, 11, 3, 2, 3, 0, 0, 2, 20, 3, 0]);
   assert.deepEqual(t.encodeBatch(['ACG'], { length: 5 }).shape, [1, 5]);
   assert.throws(() => t.encodeBatch(['AC', 'A-']), /sequence 2: invalid DNA character '-' at position 2/);
+});
+
+test('offsets: k-mer t covers [t * stride, t * stride + k); describe() gives k and stride', () => {
+  const t = new KmerTokenizer({ k: 3, stride: 2 });
+  const { starts, ends } = t.offsets('ACGTNAC'); // ACG, GTN, NAC
+  assert.deepEqual([...starts], [0, 2, 4]);
+  assert.deepEqual([...ends], [3, 5, 7]);
+  assert.equal(t.encode('ACGTNAC').length, 3);
+  assert.deepEqual([...new KmerTokenizer({ k: 3, stride: 2 }).offsets('ACGTNA').ends], [3, 5]); // the last A is in no k-mer
+  assert.deepEqual([...new KmerTokenizer({ k: 3 }).offsets('AC').starts], []);
+  assert.deepEqual(t.describe(), { kind: 'kmer', k: 3, stride: 2 });
 });

@@ -7,9 +7,9 @@
  * AAC=6, ..., TTT=68). Lower case (soft-masked) bases count as upper case and RNA U as T;
  * a k-mer containing N or another IUPAC code is [UNK].
  */
-import { InputError } from '../core/errors.js';
-import type { Tensor } from '../core/tensor.js';
-import { DNA_ALPHABET } from './one-hot.js';
+import { InputError } from '../../core/errors.js';
+import type { Tensor } from '../../core/tensor.js';
+import { AMBIGUOUS, BASE_CODE, baseCodeAt, checkDnaCharacters, INVALID, kmerOfCode } from './dna-codes.js';
 import {
   checkEncodeOptions,
   frameTokens,
@@ -20,6 +20,7 @@ import {
   encodeTokenBatch,
   type SequenceTokenizer,
   type TokenEncodeOptions,
+  type TokenOffsets,
 } from './tokens.js';
 
 export interface KmerTokenizerOptions {
@@ -28,15 +29,6 @@ export interface KmerTokenizerOptions {
   /** Distance between the starts of consecutive k-mers, 1..k. Default 1 (fully overlapping). */
   stride?: number;
 }
-
-const BASE_INDEX = new Int8Array(256).fill(-2); // -2 invalid, -1 ambiguous, 0..3 base
-for (const [i, b] of [...DNA_ALPHABET].entries()) {
-  BASE_INDEX[b.charCodeAt(0)] = i;
-  BASE_INDEX[b.toLowerCase().charCodeAt(0)] = i;
-}
-for (const b of 'NRYSWKMBDHVnryswkmbdhv') BASE_INDEX[b.charCodeAt(0)] = -1;
-BASE_INDEX['U'.charCodeAt(0)] = 3;
-BASE_INDEX['u'.charCodeAt(0)] = 3;
 
 /**
  * Splits DNA into k-mers starting at 0, stride, 2 * stride, ... (each fully inside the
@@ -63,7 +55,7 @@ export class KmerTokenizer implements SequenceTokenizer {
   /** Token strings indexed by id: the 5 special tokens, then the 4^k k-mers in ACGT order. */
   vocabulary(): string[] {
     const out = [...SPECIAL_TOKEN_NAMES];
-    for (let code = 0; code < 4 ** this.k; code++) out.push(this.#kmerOf(code));
+    for (let code = 0; code < 4 ** this.k; code++) out.push(kmerOfCode(code, this.k));
     return out;
   }
 
@@ -74,7 +66,7 @@ export class KmerTokenizer implements SequenceTokenizer {
     if (token.length !== this.k) return SPECIAL_TOKENS.unk;
     let code = 0;
     for (let j = 0; j < token.length; j++) {
-      const b = token.charCodeAt(j) < 256 ? BASE_INDEX[token.charCodeAt(j)]! : -2;
+      const b = token.charCodeAt(j) < 256 ? BASE_CODE[token.charCodeAt(j)]! : INVALID;
       if (b < 0) return SPECIAL_TOKENS.unk;
       code = code * 4 + b;
     }
@@ -118,18 +110,33 @@ export class KmerTokenizer implements SequenceTokenizer {
     const bases = new Array<string>(length).fill('');
     codes.forEach((code, t) => {
       if (code < 0) return;
-      const kmer = this.#kmerOf(code);
+      const kmer = kmerOfCode(code, this.k);
       for (let j = 0; j < k; j++) if (bases[t * stride + j] === '') bases[t * stride + j] = kmer[j]!;
     });
     for (let i = 0; i < length; i++) if (bases[i] === '') bases[i] = 'N';
     return bases.join('');
   }
 
-  /** The k-mer with base-4 code `code` (first base most significant). */
-  #kmerOf(code: number): string {
-    const chars = new Array<string>(this.k);
-    for (let j = this.k - 1; j >= 0; j--, code = Math.floor(code / 4)) chars[j] = DNA_ALPHABET[code % 4]!;
-    return chars.join('');
+  /**
+   * Token t covers `[t * stride, t * stride + k)`. With stride 1 the k-mers overlap, so base i
+   * is covered by `min(i + 1, k, L - i, L - k + 1)` tokens; with stride > 1, trailing bases
+   * that do not fill a k-mer are covered by none.
+   */
+  offsets(seq: string): TokenOffsets {
+    checkDnaCharacters(seq);
+    const { k, stride } = this;
+    const count = seq.length < k ? 0 : Math.floor((seq.length - k) / stride) + 1;
+    const starts = new Int32Array(count);
+    const ends = new Int32Array(count);
+    for (let t = 0; t < count; t++) {
+      starts[t] = t * stride;
+      ends[t] = t * stride + k;
+    }
+    return { starts, ends };
+  }
+
+  describe(): { kind: 'kmer'; k: number; stride: number } {
+    return { kind: 'kmer', k: this.k, stride: this.stride };
   }
 
   /** Unframed k-mer ids of `seq` in one pass: a rolling base-4 code and the last ambiguous position. */
@@ -142,10 +149,8 @@ export class KmerTokenizer implements SequenceTokenizer {
     let code = 0;
     let lastAmbiguous = -1;
     for (let i = 0; i < L; i++) {
-      const c = seq.charCodeAt(i);
-      const b = c < 256 ? BASE_INDEX[c]! : -2;
-      if (b === -2) throw new InputError(`invalid DNA character '${seq[i]}' at position ${i + 1}`);
-      if (b === -1) lastAmbiguous = i;
+      const b = baseCodeAt(seq, i);
+      if (b === AMBIGUOUS) lastAmbiguous = i;
       code = (code * 4 + (b < 0 ? 0 : b)) % modulus;
       const start = i - k + 1;
       if (start >= 0 && start % stride === 0) {
