@@ -61,6 +61,8 @@ export interface TrainSetup {
   /** Train as this rank of the group (else as the single-process reference). */
   group?: ProcessGroup;
   checkpointPath?: string;
+  /** Single process, batches of WORLD x LOCAL_BATCH, `accumulate` of them a step (mlp only). */
+  accumulateAlone?: boolean;
 }
 
 /** Trains the case: as one rank of WORLD when `group` is given, else as the reference. */
@@ -72,7 +74,7 @@ export async function trainCase(c: DdpCase, setup: TrainSetup = {}): Promise<Tra
   const distributed = setup.group && new DataParallel(setup.group, model, { bucketBytes: 160 });
   const train = distributed
     ? inMemoryBatches(data, { batchSize: LOCAL_BATCH, shard: { rank: distributed.rank, worldSize: distributed.worldSize } })
-    : inMemoryBatches(data, { batchSize: LOCAL_BATCH * WORLD * c.accumulate });
+    : inMemoryBatches(data, { batchSize: LOCAL_BATCH * WORLD * (setup.accumulateAlone ? 1 : c.accumulate) });
   const reorder = tensor(BigInt64Array.from(pieces(c.accumulate).flat(), BigInt));
   const piecewise = !distributed && c.model === 'batchnorm';
   let events = 0;
@@ -91,7 +93,7 @@ export async function trainCase(c: DdpCase, setup: TrainSetup = {}): Promise<Tra
     monitor: { metric: 'mse', mode: 'min' },
     onEvent: (_e: FitEvent) => void events++,
     ...(distributed ? { distributed } : {}),
-    ...(c.accumulate > 1 && distributed ? { accumulateSteps: c.accumulate } : {}),
+    ...(c.accumulate > 1 && (distributed || setup.accumulateAlone) ? { accumulateSteps: c.accumulate } : {}),
     ...(setup.checkpointPath ? { checkpointPath: setup.checkpointPath } : {}),
   };
   const result = await fit(options);

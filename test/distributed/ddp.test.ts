@@ -74,3 +74,10 @@ test('with gradient accumulation over 2 batches (file store)', { skip }, async (
 test('with gradient accumulation and BatchNorm', { skip }, async () => {
   await checkEquivalence({ model: 'batchnorm', accumulate: 2 }, 'tcp');
 });
+
+test('gradient accumulation in one process: 2 batches a step equal one batch twice the size', async () => {
+  const c: DdpCase = { model: 'mlp', accumulate: 2 };
+  const accumulated = await trainCase(c, { accumulateAlone: true });
+  const reference = await trainCase(c);
+  for (const [key, expected] of Object.entries(reference.state)) assertClose(accumulated.state[key]!, expected, 1e-6, key);
+});
