@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/buffers.cc",
+        "native/distributed.cc",
         "native/dtypes.cc",
         "native/errors.cc",
         "native/ivalue.cc",
@@ -17,7 +18,7 @@
         "<!@(node scripts/libtorch-flags.cjs include)"
       ],
       "libraries": ["<!@(node scripts/libtorch-flags.cjs libs)"],
-      "defines": ["NAPI_CPP_EXCEPTIONS", "NAPI_VERSION=8"],
+      "defines": ["NAPI_CPP_EXCEPTIONS", "NAPI_VERSION=8", "<!@(node scripts/libtorch-flags.cjs defines)"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++14", "-std=gnu++17"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2", "-Wno-unused-parameter"]

@@ -1,6 +1,7 @@
 #include <napi.h>
 
 #include "buffers.h"
+#include "distributed.h"
 #include "errors.h"
 #include "ops.h"
 #include "runtime.h"
@@ -18,6 +19,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitOps(env, exports);
   InitBuffers(env, exports);
   InitRuntime(env, exports);
+  InitDistributed(env, exports);
   Export<SetErrorClassEntry>(env, exports, "setErrorClass");
   return exports;
 }

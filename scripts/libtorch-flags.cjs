@@ -24,5 +24,14 @@ function unpacked(dir) {
   return { include: [path.join(dir, 'include'), path.join(dir, 'include/torch/csrc/api/include')], libs };
 }
 
+// c10d's Gloo process group compiles only with the gloo headers (Debian: libgloo-dev); without
+// them the addon builds without `distributed`. STRAND_NO_GLOO=1 builds without it on purpose.
+function defines(include) {
+  const gloo = include.some((dir) => fs.existsSync(path.join(dir, 'gloo', 'algorithm.h')));
+  return gloo && process.env.STRAND_NO_GLOO !== '1' ? ['USE_C10D_GLOO'] : [];
+}
+
 const flags = root ? unpacked(root) : system();
-process.stdout.write((what === 'include' ? flags.include : flags.libs).join(' '));
+const out = { include: flags.include, libs: flags.libs, defines: defines(flags.include) }[what];
+if (out === undefined) throw new Error(`usage: node scripts/libtorch-flags.cjs include|libs|defines, got '${what}'`);
+process.stdout.write(out.join(' '));

@@ -31,6 +31,12 @@ elif [ ! -f /usr/include/torch/csrc/api/include/torch/torch.h ]; then
   apt_install libtorch-dev
 fi
 
+# 1b. Gloo headers, so the addon gets libtorch's c10d process group (distributed training);
+#     libtorch's own libraries already hold the code. Without them the addon builds, minus that.
+if [ -z "${LIBTORCH:-}" ] && [ ! -f /usr/include/gloo/algorithm.h ]; then
+  apt_install libgloo-dev
+fi
+
 # 2. Peers for tests and benchmarks (PyTorch, scikit-learn, pyfaidx from Debian).
 if [ "${1:-}" = "--peers" ]; then
   if ! /usr/bin/python3 -c 'import torch, numpy, sklearn, pyfaidx' >/dev/null 2>&1; then

@@ -204,6 +204,8 @@ export const trainingSchema = z
     /** Also log the training loss every N steps to log.jsonl. */
     logEvery: positiveInt.optional(),
     clipGradNorm: z.number().positive().optional(),
+    /** Sum the gradients of N batches before each optimizer step (gradient accumulation). */
+    accumulateSteps: positiveInt.optional(),
     threads: positiveInt.optional(),
   })
   .default({ epochs: 10, batchSize: 64, optimizer: { name: 'adam', lr: 1e-3, weightDecay: 0 }, schedule: { name: 'constant' } });

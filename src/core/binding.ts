@@ -32,6 +32,31 @@ export interface OperatorSchema {
   varargs: boolean;
 }
 
+/** What the addon's c10d process group takes (src/distributed validates it first). */
+export interface NativeGroupOptions {
+  rank: number;
+  worldSize: number;
+  store: 'tcp' | 'file';
+  host: string;
+  port: number;
+  isServer: boolean;
+  path: string;
+  timeoutMs: number;
+  /** The local address Gloo binds ('' with deviceInterface, or for the host's default). */
+  deviceHostname: string;
+  deviceInterface: string;
+}
+
+/** c10d with Gloo; absent when the addon was built without the gloo headers. Groups are ids. */
+export interface NativeDistributed {
+  create(options: NativeGroupOptions): Promise<number>;
+  allreduce(group: number, tensors: NativeHandle[], op: 'sum' | 'avg' | 'max' | 'min'): Promise<void>;
+  broadcast(group: number, tensors: NativeHandle[], root: number): Promise<void>;
+  allgather(group: number, tensor: NativeHandle): Promise<NativeHandle[]>;
+  barrier(group: number): Promise<void>;
+  destroy(group: number): void;
+}
+
 export interface NativeBinding {
   setErrorClass(ctor: new (message: string, details: { op: string; args: string[] }) => Error): void;
   opHandle(name: string, overload: string): number;
@@ -63,6 +88,7 @@ export interface NativeBinding {
   setRngState(state: Uint8Array): void;
   cudaDeviceCount(): number;
   version(): string;
+  distributed?: NativeDistributed;
 }
 
 function findAddon(): string {

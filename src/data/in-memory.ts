@@ -4,6 +4,7 @@
  */
 import { InputError, randomPermutation, tensor, uniformDraws } from '../core/index.js';
 import type { Batch, BatchSource } from './batch.js';
+import { shardPositions, type Shard } from './shard.js';
 import { reverseComplementInPlace } from '../genomics/one-hot-arrays.js';
 
 /**
@@ -72,6 +73,12 @@ export interface BatchOptions {
    * inputs [4, L] only; targets unchanged, so only for strand-symmetric labels). Default 0.
    */
   reverseComplement?: number;
+  /**
+   * Serve only this rank's share of every epoch (data-parallel training; DistributedSampler's
+   * rules, see shard.ts). Every rank draws the same order and flips, so all ranks must share
+   * the generator's seed. Default: the whole epoch.
+   */
+  shard?: Shard;
 }
 
 /** libtorch draws for the epoch: the order (randperm), then the flips (rand < p); none when neither is asked for. */
@@ -85,7 +92,7 @@ function epochDraws(count: number, shuffle: boolean, reverseComplement: number):
  * Shuffled batches of in-memory examples (the last batch may be smaller). Each epoch's order
  * and flips are drawn from libtorch's generator when its batches start (before the first
  * one), so the same generator state repeats the epoch, and a seeded run draws the batches a
- * PyTorch loop with `torch.randperm` draws.
+ * PyTorch loop with `torch.randperm` draws. With `shard`, the batches of the rank's share.
  */
 export function inMemoryBatches(data: ArrayExamples, options: BatchOptions): BatchSource {
   checkExamples(data);
@@ -95,14 +102,17 @@ export function inMemoryBatches(data: ArrayExamples, options: BatchOptions): Bat
   if (reverseComplement > 0 && (data.inputShape.length !== 2 || data.inputShape[0] !== 4)) {
     throw new InputError(`reverse-complement augmentation needs one-hot [4, L] inputs, got [${data.inputShape.join(', ')}]`);
   }
-  const batchesPerEpoch = Math.ceil(data.count / batchSize);
+  // Positions in the epoch's order this source serves: all of them, or the rank's share.
+  const positions = options.shard === undefined ? Array.from({ length: data.count }, (_, i) => i) : shardPositions(data.count, options.shard);
+  const batchesPerEpoch = Math.ceil(positions.length / batchSize);
   return {
     batchesPerEpoch,
-    size: data.count,
+    size: positions.length,
     *batches(_epoch: number, from: number): Iterable<Batch> {
       const { order, flips } = epochDraws(data.count, shuffle, reverseComplement);
       for (let b = from; b < batchesPerEpoch; b++) {
-        yield gatherBatch(data, order.slice(b * batchSize, (b + 1) * batchSize), flips?.subarray(b * batchSize, (b + 1) * batchSize));
+        const taken = positions.slice(b * batchSize, (b + 1) * batchSize);
+        yield gatherBatch(data, taken.map((p) => order[p]!), flips && Uint8Array.from(taken, (p) => flips[p]!));
       }
     },
   };

@@ -12,7 +12,7 @@
  * `softMaskedWeight` for tokens of lower-case (soft-masked repeat) bases, as GPN down-weights them.
  */
 import { InputError } from '../core/index.js';
-import { SPECIAL_TOKEN_COUNT, SPECIAL_TOKENS } from '../genomics/tokens.js';
+import { SPECIAL_TOKEN_COUNT, SPECIAL_TOKENS } from '../genomics/tokenizers/tokens.js';
 import type { Random } from './random.js';
 
 /** Target id of a position that is not scored (cross-entropy's ignore_index). */

@@ -3,7 +3,7 @@
  * ordinary ids SPECIAL_TOKEN_COUNT + 0..3 (the ids of KmerTokenizer with k = 1), anything else
  * (N, IUPAC codes) is [UNK]. Lower case (soft-masked) bases get the upper-case id and a flag.
  */
-import { SPECIAL_TOKEN_COUNT, SPECIAL_TOKENS } from './tokens.js';
+import { SPECIAL_TOKEN_COUNT, SPECIAL_TOKENS } from './tokenizers/tokens.js';
 
 /** Number of ids: the special tokens and A, C, G, T. */
 export const NUCLEOTIDE_VOCAB_SIZE = SPECIAL_TOKEN_COUNT + 4;

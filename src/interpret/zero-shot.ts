@@ -10,7 +10,7 @@
  */
 import { inferenceMode, InputError, tensor, tidy, type Tensor } from '../core/index.js';
 import { FIRST_BASE_ID, nucleotideIdsOfBytes, reverseComplementBytes } from '../genomics/nucleotide-bytes.js';
-import { SPECIAL_TOKENS } from '../genomics/tokens.js';
+import { SPECIAL_TOKENS } from '../genomics/tokenizers/tokens.js';
 import type { LanguageModel } from '../models/language-model.js';
 import * as ops from '../ops/index.js';
 

@@ -7,12 +7,17 @@
  * in the order a PyTorch loop draws them; a checkpoint (written every `checkpointEvery` steps
  * and at every epoch end, atomically) keeps the generator's state, so a resumed run continues
  * exactly as the uninterrupted run would have.
+ *
+ * Data-parallel (`distributed`, e.g. src/distributed's DataParallel): every rank runs fit() on
+ * its shard of each epoch; ranks start from rank 0's weights, gradients are averaged across
+ * ranks before each optimizer step, and only rank 0 evaluates, writes files and emits events.
  */
 import { existsSync } from 'node:fs';
 import { getRngState, InputError, setRngState, tidy, type Tensor } from '../core/index.js';
 import type { BatchSource } from '../data/batch.js';
 import type { Module } from '../nn/index.js';
 import { saveModuleWeights } from '../nn/safetensors.js';
+import * as ops from '../ops/index.js';
 import { clipGradNorm, type LrSchedule, type Optimizer } from '../optim/index.js';
 import { loadCheckpoint, saveCheckpoint, type RngStates, type TrainerProgress } from './checkpoint.js';
 
@@ -34,6 +39,25 @@ export type FitEvent =
   | { type: 'epoch-end'; record: Record<string, number>; improved: boolean }
   | { type: 'checkpoint'; path: string; epoch: number; step: number }
   | { type: 'early-stop'; epoch: number; metric: string; best: number };
+
+/**
+ * What fit() needs to train data-parallel. Every rank calls these in the same order; each
+ * returns once all ranks have done their part.
+ */
+export interface DistributedTraining {
+  readonly rank: number;
+  readonly worldSize: number;
+  /** Before training (after any resume): every rank takes rank 0's parameters and buffers. */
+  synchronize(): Promise<void>;
+  /** Before every forward pass in training: rank 0's buffers to every rank (PyTorch's broadcast_buffers). */
+  beforeForward(): Promise<void>;
+  /** After the backward pass before an optimizer step: every gradient becomes its mean over ranks. */
+  averageGradients(): Promise<void>;
+  /** Element-wise sums of `values` over ranks. */
+  sum(values: readonly number[]): Promise<number[]>;
+  /** Rank 0's `value` on every rank (other ranks pass undefined). */
+  fromRank0(value: Record<string, number> | undefined): Promise<Record<string, number>>;
+}
 
 export interface FitOptions<O = unknown> {
   model: Module;
@@ -61,6 +85,14 @@ export interface FitOptions<O = unknown> {
   resume?: boolean;
   /** Clip the global gradient 2-norm to this value before each step. */
   clipGradNorm?: number;
+  /**
+   * Sum the gradients of this many batches before each optimizer step (gradient accumulation);
+   * each batch's loss is divided by the group's size, so a step sees their mean. Default 1.
+   */
+  accumulateSteps?: number;
+  /** Data-parallel training across ranks; `train` must then serve this rank's shard. */
+  distributed?: DistributedTraining;
+  /** Called on rank 0 only when distributed. */
   onEvent?: (event: FitEvent) => void;
 }
 
@@ -81,6 +113,16 @@ function checkOptions(o: FitOptions<unknown>): void {
     throw new InputError(`monitoring '${o.monitor.metric}' needs an evaluate() function for validation metrics`);
   }
   if (o.resume && o.checkpointPath === undefined) throw new InputError('resume needs a checkpointPath');
+  if (o.accumulateSteps !== undefined && (!Number.isInteger(o.accumulateSteps) || o.accumulateSteps < 1)) {
+    throw new InputError(`expected accumulateSteps to be a positive integer, got ${o.accumulateSteps}`);
+  }
+}
+
+/** Where batch `b` of an epoch of `batches` falls in its accumulation group of up to `k`. */
+function accumulationGroup(b: number, batches: number, k: number): { first: boolean; last: boolean; size: number } {
+  const start = b - (b % k);
+  const size = Math.min(k, batches - start);
+  return { first: b === start, last: b === start + size - 1, size };
 }
 
 function freshProgress(): TrainerProgress {
@@ -89,7 +131,10 @@ function freshProgress(): TrainerProgress {
 
 export async function fit<O>(options: FitOptions<O>): Promise<FitResult> {
   checkOptions(options as FitOptions<unknown>);
-  const { model, optimizer, schedule, train, epochs, monitor, onEvent = () => {} } = options;
+  const { model, optimizer, schedule, train, epochs, monitor, distributed } = options;
+  const accumulate = options.accumulateSteps ?? 1;
+  const leader = distributed === undefined || distributed.rank === 0;
+  const onEvent = leader ? (options.onEvent ?? (() => {})) : () => {};
   const parts = { model, optimizer, schedule };
   let progress = freshProgress();
   // Randomness comes from libtorch's one generator, as in a PyTorch loop: the batch source may
@@ -102,9 +147,11 @@ export async function fit<O>(options: FitOptions<O>): Promise<FitResult> {
     resumeRng = loaded.rng;
     onEvent({ type: 'resume', epoch: progress.epoch, step: progress.stepInEpoch, path: options.checkpointPath });
   }
+  // Every rank resumed from the same file; rank 0's weights win all the same (as PyTorch DDP's start).
+  await distributed?.synchronize();
   let epochStartRng = getRngState();
   const checkpoint = () => {
-    if (options.checkpointPath === undefined) return;
+    if (options.checkpointPath === undefined || !leader) return;
     const current = getRngState();
     saveCheckpoint(options.checkpointPath, parts, progress, { current, epochStart: progress.stepInEpoch === 0 ? current : epochStartRng });
     onEvent({ type: 'checkpoint', path: options.checkpointPath, epoch: progress.epoch, step: progress.stepInEpoch });
@@ -126,15 +173,15 @@ export async function fit<O>(options: FitOptions<O>): Promise<FitResult> {
         setRngState(resumeRng.current);
         resumeRng = undefined;
       }
-      const { loss, examples } = tidy(() => {
+      const group = accumulationGroup(progress.stepInEpoch, batches, accumulate);
+      if (group.first) optimizer.zeroGrad();
+      await distributed?.beforeForward();
+      const local = tidy(() => {
         try {
-          optimizer.zeroGrad();
           const value = options.loss(options.forward(batch.inputs), batch.targets, batch.weights);
           const scalar = value.item();
           if (!Number.isFinite(scalar)) return { loss: scalar, examples: 0 };
-          value.backward();
-          if (options.clipGradNorm !== undefined) clipGradNorm(model.parameters(), options.clipGradNorm);
-          optimizer.step();
+          (group.size > 1 ? ops.mulScalar(value, 1 / group.size) : value).backward();
           return { loss: scalar, examples: batch.targets.shape[0] ?? 1 };
         } finally {
           for (const t of batch.inputs) t.dispose();
@@ -142,25 +189,40 @@ export async function fit<O>(options: FitOptions<O>): Promise<FitResult> {
           batch.weights?.dispose();
         }
       });
+      // Across ranks the loss is the mean over all their examples, so every rank stops together.
+      let { loss, examples } = local;
+      if (distributed !== undefined) {
+        const [sum, count] = await distributed.sum([local.loss * local.examples, local.examples]);
+        examples = count!;
+        loss = examples > 0 ? sum! / examples : Number.NaN;
+      }
       if (!Number.isFinite(loss)) {
         throw new InputError(
           `training loss became ${loss} at epoch ${epoch + 1}, batch ${progress.stepInEpoch + 1}; ` +
             'lower the learning rate, clip gradients (clipGradNorm), or check the data for NaN/inf',
         );
       }
-      if (schedule !== undefined && options.scheduleOn !== 'epoch') schedule.step();
+      if (group.last) {
+        await distributed?.averageGradients();
+        tidy(() => {
+          if (options.clipGradNorm !== undefined) clipGradNorm(model.parameters(), options.clipGradNorm);
+          optimizer.step();
+        });
+        if (schedule !== undefined && options.scheduleOn !== 'epoch') schedule.step();
+        progress.globalStep++;
+      }
       progress.stepInEpoch++;
-      progress.globalStep++;
       progress.epochLossSum += loss * examples;
       progress.epochExamples += examples;
       onEvent({ type: 'step', epoch: epoch + 1, step: progress.stepInEpoch, batches, loss, lr: lr() });
-      if (options.checkpointEvery !== undefined && progress.globalStep % options.checkpointEvery === 0 && progress.stepInEpoch < batches) {
+      if (group.last && options.checkpointEvery !== undefined && progress.globalStep % options.checkpointEvery === 0 && progress.stepInEpoch < batches) {
         checkpoint();
       }
     }
 
     model.eval();
-    const metrics = options.evaluate ? await options.evaluate() : {};
+    let metrics = options.evaluate && leader ? await options.evaluate() : {};
+    if (distributed !== undefined && options.evaluate !== undefined) metrics = await distributed.fromRank0(leader ? metrics : undefined);
     const record: Record<string, number> = {
       epoch: epoch + 1,
       train_loss: progress.epochExamples > 0 ? progress.epochLossSum / progress.epochExamples : Number.NaN,
@@ -185,7 +247,7 @@ export async function fit<O>(options: FitOptions<O>): Promise<FitResult> {
     } else if (schedule !== undefined && options.scheduleOn === 'epoch') {
       schedule.step();
     }
-    if (improved && options.bestWeightsPath !== undefined) saveModuleWeights(options.bestWeightsPath, model);
+    if (improved && leader && options.bestWeightsPath !== undefined) saveModuleWeights(options.bestWeightsPath, model);
 
     progress.history.push(record);
     progress.epoch++;

@@ -8,6 +8,7 @@ import type { BatchSource } from '../data/batch.js';
 import { bigWigTargets } from '../data/bigwig-targets.js';
 import { genomicBatches, type GenomicBatchSource, type WindowTargets } from '../data/genomic-batches.js';
 import { inMemoryBatches, type ArrayExamples } from '../data/in-memory.js';
+import type { Shard } from '../data/shard.js';
 import { buildIntervalDataset, labelTargets, splitIntervalDataset, type IntervalDataset } from '../data/interval-dataset.js';
 import { encodeLabelledSequences, subsetExamples, type EncodedSequences, type LabelKind } from '../data/labelled-sequences.js';
 import { consensusPwm, plantedMotifDataset } from '../data/planted-motifs.js';
@@ -104,7 +105,7 @@ function fractionOf(config: TrainConfig, part: 'validation' | 'test'): number {
 }
 
 /** Sequences held in memory (planted, table): split by seeded fractions or a separate test file. */
-async function inMemoryData(config: TrainConfig): Promise<PreparedData> {
+async function inMemoryData(config: TrainConfig, shard?: Shard): Promise<PreparedData> {
   const { data, task, seed } = config;
   let all: EncodedSequences;
   let heldOut: EncodedSequences | undefined;
@@ -157,7 +158,7 @@ async function inMemoryData(config: TrainConfig): Promise<PreparedData> {
   }
   const length = all.examples.inputShape[1]!;
   return {
-    train: inMemoryBatches(train, { batchSize: config.train.batchSize, reverseComplement: data.augment.reverseComplement }),
+    train: inMemoryBatches(train, { batchSize: config.train.batchSize, reverseComplement: data.augment.reverseComplement, ...(shard ? { shard } : {}) }),
     validation: inMemoryBatches(valid, { batchSize: EVAL_BATCH, shuffle: false }),
     test: inMemoryBatches(testExamples, { batchSize: EVAL_BATCH, shuffle: false }),
     trainTargets: { values: train.targets, shape: [train.count, ...train.targetShape] },
@@ -304,7 +305,7 @@ async function readExpression(data: ExpressionData, path: string, task: TrainCon
 }
 
 /** Expression samples as feature vectors; standardised with the training split's statistics. */
-async function expressionData(config: TrainConfig, data: ExpressionData): Promise<PreparedData> {
+async function expressionData(config: TrainConfig, data: ExpressionData, shard?: Shard): Promise<PreparedData> {
   let all = await readExpression(data, data.path, config.task);
   let heldOut = data.testPath ? await readExpression(data, data.testPath, config.task, all.classes) : undefined;
   if (heldOut && heldOut.featureNames.join('\t') !== all.featureNames.join('\t')) {
@@ -337,7 +338,7 @@ async function expressionData(config: TrainConfig, data: ExpressionData): Promis
   // Class targets are stored [N, 1]; the multiclass loss and metrics take [N] class indices.
   const squeeze = (e: ArrayExamples): ArrayExamples => (multiclass ? { ...e, targetShape: [] } : e);
   return {
-    train: inMemoryBatches(squeeze(train), { batchSize: config.train.batchSize }),
+    train: inMemoryBatches(squeeze(train), { batchSize: config.train.batchSize, ...(shard ? { shard } : {}) }),
     validation: inMemoryBatches(squeeze(valid), { batchSize: EVAL_BATCH, shuffle: false }),
     test: inMemoryBatches(squeeze(testExamples), { batchSize: EVAL_BATCH, shuffle: false }),
     trainTargets: { values: train.targets, shape: [train.count, ...train.targetShape] },
@@ -351,14 +352,23 @@ async function expressionData(config: TrainConfig, data: ExpressionData): Promis
   };
 }
 
-export async function prepareData(config: TrainConfig): Promise<PreparedData> {
+export interface PrepareOptions {
+  /** Data-parallel training: the training source serves this rank's share of every epoch. */
+  shard?: Shard;
+}
+
+export async function prepareData(config: TrainConfig, options: PrepareOptions = {}): Promise<PreparedData> {
+  const { shard } = options;
   switch (config.data.kind) {
     case 'intervals':
+      if (shard !== undefined && shard.worldSize > 1) {
+        throw new ConfigError('data.kind', "data-parallel training does not shard streamed genome windows ('intervals') yet; use table, fasta, planted or expression data");
+      }
       return intervalData(config, config.data);
     case 'expression':
-      return expressionData(config, config.data);
+      return expressionData(config, config.data, shard);
     default:
-      return inMemoryData(config);
+      return inMemoryData(config, shard);
   }
 }
 

@@ -14,7 +14,7 @@ import { readCorpus } from '../data/lm-corpus-files.js';
 import { lmTrainingBatches, lmValidationBatches, type LmBatchOptions } from '../data/lm-corpus.js';
 import { IGNORE } from '../data/lm-masking.js';
 import { NUCLEOTIDE_VOCAB_SIZE } from '../genomics/nucleotide-bytes.js';
-import { SPECIAL_TOKEN_NAMES } from '../genomics/tokens.js';
+import { SPECIAL_TOKEN_NAMES } from '../genomics/tokenizers/tokens.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { createModel, isLanguageModel, type LanguageModel } from '../models/index.js';
 import { describeModel, saveModel } from '../models/saved-model.js';

@@ -19,7 +19,8 @@ import { loadModuleWeights } from '../nn/safetensors.js';
 import { describeModel, saveModel } from '../models/saved-model.js';
 import { buildModel, buildOptimizer, buildSchedule, initialiseFrom, modelForward, modelOptions } from './build.js';
 import { evaluateBatches, type Evaluation } from './evaluate.js';
-import { fit, type FitEvent } from './fit.js';
+import { fit, type DistributedTraining, type FitEvent } from './fit.js';
+import type { Module } from '../nn/index.js';
 import { higherIsBetter, type MetricReport } from './metric-registry.js';
 import { prepareData, type PreparedData } from './prepare-data.js';
 import { taskAdapter } from './task.js';
@@ -40,6 +41,13 @@ export interface TrainRunOptions {
    * src/interpret; without it the report has no examples.
    */
   explainExamples?: ExampleExplainer;
+  /**
+   * Data-parallel training: this process is rank `rank` of `worldSize` (all ranks run
+   * trainFromConfig with the same config and outDir), training on its shard of every epoch;
+   * `parallel(model)` gives fit() its hooks (src/distributed's DataParallel). Only rank 0 logs,
+   * evaluates and writes; on the other ranks the result's validation and test are empty.
+   */
+  distributed?: { rank: number; worldSize: number; parallel: (model: Module) => DistributedTraining };
 }
 
 export interface TrainRunResult {
@@ -57,11 +65,15 @@ function flatMetrics(evaluation: Evaluation): Record<string, number> {
 }
 
 export async function trainFromConfig(config: TrainConfig, options: TrainRunOptions): Promise<TrainRunResult> {
-  const { outDir, log = () => {} } = options;
+  const { distributed } = options;
+  const leader = distributed === undefined || distributed.rank === 0;
+  const { outDir } = options;
+  const log = leader ? (options.log ?? (() => {})) : () => {};
   mkdirSync(outDir, { recursive: true });
   if (config.train.threads !== undefined) setNumThreads(config.train.threads);
 
-  const data: PreparedData = await prepareData(config);
+  const shard = distributed && { rank: distributed.rank, worldSize: distributed.worldSize };
+  const data: PreparedData = await prepareData(config, shard ? { shard } : {});
   for (const line of data.summary) log(line);
   const task = taskAdapter(config.task, data.outputs, data.trainTargets);
   const monitor = config.train.earlyStopping?.metric ?? task.defaultMetric;
@@ -76,7 +88,9 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
   }
   const optimizer = buildOptimizer(config.train.optimizer, model);
   const batches = data.train;
-  const { schedule, scheduleOn } = buildSchedule(config.train.schedule, optimizer, batches.batchesPerEpoch * config.train.epochs, mode);
+  const accumulate = config.train.accumulateSteps ?? 1;
+  const optimizerSteps = Math.ceil(batches.batchesPerEpoch / accumulate) * config.train.epochs;
+  const { schedule, scheduleOn } = buildSchedule(config.train.schedule, optimizer, optimizerSteps, mode);
   const forward = modelForward(model);
 
   const checkpointPath = join(outDir, 'checkpoint.safetensors');
@@ -107,6 +121,8 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
       ...(config.train.checkpointEvery ? { checkpointEvery: config.train.checkpointEvery } : {}),
       resume: options.resume === true,
       ...(config.train.clipGradNorm ? { clipGradNorm: config.train.clipGradNorm } : {}),
+      ...(accumulate > 1 ? { accumulateSteps: accumulate } : {}),
+      ...(distributed ? { distributed: distributed.parallel(model) } : {}),
       onEvent: (event) => {
         if (event.type === 'resume') trainingLog.truncate(event.epoch, event.step);
         if (event.type === 'step' && logEvery !== undefined && event.step % logEvery === 0) {
@@ -121,6 +137,10 @@ export async function trainFromConfig(config: TrainConfig, options: TrainRunOpti
       },
     });
 
+    if (!leader) {
+      const empty = { perTask: {}, mean: {}, skipped: {} };
+      return { outDir, history: result.history, bestEpoch: result.best?.epoch ?? null, monitor, validation: empty, test: empty, testLoss: Number.NaN };
+    }
     // The best epoch's weights, evaluated on validation and test.
     if (existsSync(bestPath)) loadModuleWeights(bestPath, model);
     // After a resume the best epoch may predate this process: evaluate it again then.
