@@ -214,3 +214,36 @@ train:
 export function demoConfigText(seed: number, epochs: number): string {
   return EXAMPLES.planted.replace('seed: 1', `seed: ${seed}`).replace('epochs: 8', `epochs: ${epochs}`).replace('count: 5000', 'count: 4000');
 }
+
+/** `strand init lm`: an annotated `strand pretrain` config (a different schema from the training examples). */
+export const LM_EXAMPLE = `# A genomic language model pretrained without labels (GPN / DNABERT style): strand pretrain --config lm.yaml --out lm/
+# Then: strand score-variants --model lm/ (zero-shot LLR), strand embed --model lm/, or init.from in a training config.
+seed: 1
+corpus:
+  kind: genome                   # or: kind: sequences, paths: [a.fa, b.tsv.gz], column: seq
+  path: genome.fa                # FASTA, bgzip FASTA (+ .fai/.gzi) or 2bit; soft-masked repeats (lower case) are kept
+  # chromosomes: [chr1, chr2]    # default: all
+  validation:                    # held out, never trained on: whole chromosomes, regions and / or the last fraction of each
+    fraction: 0.1
+    # chromosomes: [chr8]
+    # regions: ["chr1:1000000-2000000"]
+objective:
+  kind: mlm                      # mlm (15% of bases masked, 80/10/10) or causal (next base, HyenaDNA style)
+  maskRate: 0.15
+  softMaskedWeight: 1            # loss weight of lower-case (repeat) bases; GPN uses 0.1
+model:
+  name: conv-lm                  # conv-lm (GPN: dilated convolutions, fast on CPUs) or transformer-lm (rotary or ALiBi positions)
+  options: { dim: 128, kernel: 9, dilations: [1, 2, 4, 8, 16, 32, 1, 2, 4, 8, 16, 32] }
+  # name: transformer-lm
+  # options: { dim: 128, heads: 4, layers: 4, positions: rotary }
+train:
+  window: 512                    # bases per training window (= tokens: single-nucleotide tokens)
+  batchSize: 32
+  epochs: 10
+  windowsPerEpoch: 2048          # random windows drawn per epoch (either strand)
+  validationWindows: 256         # a fixed tiling of the held-out part, scored after every epoch
+  reverseComplement: 0.5
+  optimizer: { name: adamw, lr: 0.001, weightDecay: 0.01 }
+  schedule: { name: cosine, warmupSteps: 100 }
+  checkpointEvery: 200
+`;

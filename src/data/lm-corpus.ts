@@ -39,6 +39,8 @@ export interface LmTrainingOptions extends LmBatchOptions {
   maxUnknown?: number;
   /** Chance that a window is read from the reverse strand. Default 0.5. */
   reverseComplement?: number;
+  /** Which of several independent streams of windows (a data-parallel rank's). Default 0. */
+  stream?: number;
 }
 
 /** Bases of the regions long enough to hold a window. */
@@ -88,7 +90,7 @@ function checkWindow(options: LmBatchOptions): void {
 /** Random training windows: uniform over every window position of every region. */
 export function lmTrainingBatches(regions: readonly CorpusRegion[], options: LmTrainingOptions): BatchSource {
   checkWindow(options);
-  const { window, batchSize, windowsPerEpoch, seed, maxUnknown = 0.1, reverseComplement = 0.5 } = options;
+  const { window, batchSize, windowsPerEpoch, seed, maxUnknown = 0.1, reverseComplement = 0.5, stream = 0 } = options;
   if (!Number.isInteger(windowsPerEpoch) || windowsPerEpoch < 1) throw new InputError(`expected windowsPerEpoch to be a positive integer, got ${windowsPerEpoch}`);
   const kept = usable(regions, window);
   const starts = kept.map((r) => r.bytes.length - window + 1);
@@ -113,7 +115,7 @@ export function lmTrainingBatches(regions: readonly CorpusRegion[], options: LmT
     size: windowsPerEpoch,
     *batches(epoch: number, from: number): Iterable<Batch> {
       for (let b = from; b < batchesPerEpoch; b++) {
-        const random = new Random(mixSeed(seed, epoch, b));
+        const random = new Random(stream === 0 ? mixSeed(seed, epoch, b) : mixSeed(seed, epoch, b, stream));
         const n = Math.min(batchSize, windowsPerEpoch - b * batchSize);
         yield windowsBatch(Array.from({ length: n }, () => draw(random)), options, random, true);
       }

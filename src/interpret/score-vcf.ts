@@ -9,7 +9,7 @@ import type { VariantProblem, VariantProblemKind } from '../genomics/variant-win
 import type { Genome } from '../io/genome.js';
 import { iterateVcf, openIndexedVcf, readVcfHeader, splitAlleles, type VcfAllele, type VcfHeader, type VcfRecord } from '../io/vcf.js';
 import type { SavedModel } from '../models/saved-model.js';
-import { scoreVariantAlleles, resolveEffectScores, resolveOutputs, type EffectScore, type VariantEffectOptions } from './variant-effect.js';
+import { effectOutputNames, scoreVariantAlleles, resolveEffectScores, resolveOutputs, type EffectScore, type VariantEffectOptions } from './variant-effect.js';
 
 export type ProblemPolicy = 'skip' | 'fail';
 
@@ -58,7 +58,7 @@ const PROBLEM_FIELD: Readonly<Record<VariantProblemKind, string>> = {
 /** Scores the alleles of `vcfPath` with `saved` on `genome` (see `scoreVariantAlleles`). */
 export async function scoreVcf(saved: SavedModel, genome: Genome, vcfPath: string, options: ScoreVcfOptions = {}): Promise<VcfScoring> {
   const scores = resolveEffectScores(saved, options.scores);
-  const outputs = resolveOutputs(saved, options.outputs).map((t) => saved.description.task.outputs[t]!); // before the VCF is opened
+  const outputs = resolveOutputs(saved, options.outputs).map((t) => effectOutputNames(saved)[t]!); // before the VCF is opened
   const readOptions = { keepText: options.keepText === true };
   let header: VcfHeader;
   let records: AsyncIterable<VcfRecord>;

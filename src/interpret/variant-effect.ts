@@ -21,15 +21,21 @@
  */
 import { InputError } from '../core/index.js';
 import { leftAlignWithGenome } from '../genomics/variant-normalize.js';
-import { assembleAltWindow, checkReference, isWindowPlan, planVariantWindows } from '../genomics/variant-windows.js';
+import { alleleOffset, assembleAltWindow, checkReference, isWindowPlan, planVariantWindows } from '../genomics/variant-windows.js';
 import type { VariantAllele, VariantProblem, VariantWindowPlan } from '../genomics/variant-windows.js';
 import { isSyncGenome, type Genome } from '../io/genome.js';
+import { isLanguageModel } from '../models/language-model.js';
 import type { SavedModel } from '../models/saved-model.js';
 import { sequenceModelLength } from './predict.js';
+import { embeddingDistances, snvLogLikelihoodRatios } from './zero-shot.js';
 import { variantWindowOutputs, variantWindowProfiles, type VariantWindowBatch } from './variant-forward.js';
 
-export type EffectScore = 'ref' | 'alt' | 'diff' | 'abs_diff' | 'log2fc' | 'logit_diff' | 'profile_jsd';
-export const EFFECT_SCORES: readonly EffectScore[] = ['ref', 'alt', 'diff', 'abs_diff', 'log2fc', 'logit_diff', 'profile_jsd'];
+export type EffectScore = 'ref' | 'alt' | 'diff' | 'abs_diff' | 'log2fc' | 'logit_diff' | 'profile_jsd' | 'llr' | 'embed_cosine' | 'embed_l2';
+export const EFFECT_SCORES: readonly EffectScore[] = ['ref', 'alt', 'diff', 'abs_diff', 'log2fc', 'logit_diff', 'profile_jsd', 'llr', 'embed_cosine', 'embed_l2'];
+/** The zero-shot scores of a language model (see zero-shot.ts), reported as one output. */
+const LM_SCORES: readonly EffectScore[] = ['llr', 'embed_cosine', 'embed_l2'];
+const LM_OUTPUT = 'lm';
+const isLmTask = (kind: string) => kind === 'masked-lm' || kind === 'causal-lm';
 
 const PSEUDOCOUNT = 1e-6;
 const CLIP = 1e-12;
@@ -38,6 +44,7 @@ type ScoredTask = 'binary' | 'multiclass' | 'regression' | 'profile';
 
 /** The scores a model's task supports (logit_diff needs probabilities, profile_jsd a profile head). */
 export function effectScoresFor(taskKind: string): EffectScore[] {
+  if (isLmTask(taskKind)) return [...LM_SCORES];
   const task = scoredTask(taskKind);
   const common: EffectScore[] = ['ref', 'alt', 'diff', 'abs_diff', 'log2fc'];
   return task === 'regression' ? common : task === 'profile' ? [...common, 'profile_jsd'] : [...common, 'logit_diff'];
@@ -91,9 +98,14 @@ export function resolveEffectScores(saved: SavedModel, requested?: readonly Effe
   return [...requested];
 }
 
-/** Indexes of the requested outputs (all by default); an unknown name is an InputError. */
+/** The names variant effects are reported under: the model's outputs, or 'lm' for a language model's zero-shot scores. */
+export function effectOutputNames(saved: SavedModel): readonly string[] {
+  return isLmTask(saved.description.task.kind) ? [LM_OUTPUT] : saved.description.task.outputs;
+}
+
+/** Indexes of the requested outputs (all by default) in effectOutputNames; an unknown name is an InputError. */
 export function resolveOutputs(saved: SavedModel, requested?: readonly string[]): number[] {
-  const names = saved.description.task.outputs;
+  const names = effectOutputNames(saved);
   if (requested === undefined) return names.map((_, t) => t);
   return requested.map((name) => {
     const t = names.indexOf(name);
@@ -109,13 +121,14 @@ export function resolveOutputs(saved: SavedModel, requested?: readonly string[])
 export async function scoreVariantAlleles(
   saved: SavedModel, genome: Genome, alleles: readonly VariantAllele[], options: VariantEffectOptions = {},
 ): Promise<VariantEffects> {
+  if (isLmTask(saved.description.task.kind)) return scoreAllelesZeroShot(saved, genome, alleles, options);
   const length = sequenceModelLength(saved);
   const task = scoredTask(saved.description.task.kind);
   const scores = resolveEffectScores(saved, options.scores);
   const batchSize = options.batchSize ?? 64;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new InputError(`batchSize must be a positive integer, got ${batchSize}`);
   const outputIndex = resolveOutputs(saved, options.outputs);
-  const outputs = outputIndex.map((t) => saved.description.task.outputs[t]!);
+  const outputs = outputIndex.map((t) => effectOutputNames(saved)[t]!);
   const sizes = genome.chromosomes();
   const effects: AlleleEffect[] = [];
   for (let first = 0; first < alleles.length; first += batchSize) {
@@ -170,6 +183,8 @@ function scoreValue(score: Exclude<EffectScore, 'profile_jsd'>, ref: number, alt
       return ref + PSEUDOCOUNT > 0 && alt + PSEUDOCOUNT > 0 ? Math.log2((alt + PSEUDOCOUNT) / (ref + PSEUDOCOUNT)) : Number.NaN;
     case 'logit_diff':
       return probabilities ? logit(alt) - logit(ref) : Number.NaN;
+    default:
+      return Number.NaN; // the language model scores are computed by scoreAllelesZeroShot
   }
 }
 
@@ -326,3 +341,47 @@ function toPredictions(raw: Float32Array, count: number, T: number, task: Scored
 }
 
 export type { VariantAllele, VariantProblem, VariantWindowPlan };
+
+/**
+ * A language model's zero-shot scores of `alleles`: `llr` for SNVs (NaN for other alleles),
+ * embedding cosine and L2 distances for any allele, from windows of the model's pretraining
+ * length with the allele in the middle.
+ */
+async function scoreAllelesZeroShot(saved: SavedModel, genome: Genome, alleles: readonly VariantAllele[], options: VariantEffectOptions): Promise<VariantEffects> {
+  const { model } = saved;
+  const length = saved.description.input.length;
+  if (!isLanguageModel(model) || length === undefined) throw new InputError('this language model folder has no window length (input.length) in model.json');
+  const scores = resolveEffectScores(saved, options.scores);
+  resolveOutputs(saved, options.outputs);
+  const batchSize = options.batchSize ?? 64;
+  const sizes = genome.chromosomes();
+  const center = alleleOffset(1, length);
+  const effects: AlleleEffect[] = [];
+  for (let first = 0; first < alleles.length; first += batchSize) {
+    const written = alleles.slice(first, first + batchSize);
+    const batch = options.leftAlign === true ? await leftAlignAlleles(genome, written) : written;
+    const windows = await readWindows(genome, sizes, batch, length);
+    const window = (row: number) => windows.bytes.subarray(row * length, (row + 1) * length);
+    const refWindows = windows.scorable.map((i) => window(windows.refRow[i]!));
+    const altWindows = windows.scorable.map((_, k) => window(windows.refCount + k));
+    const snv = windows.scorable.map((i) => batch[i]!.ref.length === 1 && batch[i]!.alt.length === 1 && /^[ACGT]$/i.test(batch[i]!.ref) && /^[ACGT]$/i.test(batch[i]!.alt));
+    const snvRows = windows.scorable.map((_, k) => k).filter((k) => snv[k]);
+    const llr = scores.includes('llr')
+      ? snvLogLikelihoodRatios(model, snvRows.map((k) => ({ window: refWindows[k]!, center, ref: batch[windows.scorable[k]!]!.ref, alt: batch[windows.scorable[k]!]!.alt })), { bothStrands: options.bothStrands !== false })
+      : new Float64Array(0);
+    const distances = scores.some((s) => s.startsWith('embed_')) ? embeddingDistances(model, refWindows, altWindows) : [];
+    const llrOfRow = new Map(snvRows.map((k, j) => [k, llr[j]!]));
+    let next = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const problem = windows.problems[i];
+      if (problem !== undefined) {
+        effects.push({ problem });
+        continue;
+      }
+      const k = next++;
+      const values = Float64Array.from(scores, (s) => (s === 'llr' ? (llrOfRow.get(k) ?? Number.NaN) : s === 'embed_cosine' ? distances[k]!.cosine : distances[k]!.l2));
+      effects.push({ values });
+    }
+  }
+  return { outputs: [LM_OUTPUT], scores, effects };
+}

@@ -8,10 +8,10 @@
  *   encoder embeddings of the REF and ALT windows, for any allele.
  * Windows are ASCII bytes with the variant at `center`.
  */
-import { inferenceMode, InputError, tensor, tidy, type Tensor } from '../core/index.js';
-import { FIRST_BASE_ID, nucleotideIdsOfBytes, reverseComplementBytes } from '../genomics/nucleotide-bytes.js';
-import { SPECIAL_TOKENS } from '../genomics/tokenizers/tokens.js';
+import { inferenceMode, InputError, tidy } from '../core/index.js';
+import { reverseComplementBytes } from '../genomics/nucleotide-bytes.js';
 import type { LanguageModel } from '../models/language-model.js';
+import { maskedBaseLogProbs, tokenIdsOfWindows } from '../models/lm-predictions.js';
 import * as ops from '../ops/index.js';
 
 const BASE_INDEX: Readonly<Record<string, number>> = { A: 0, C: 1, G: 2, T: 3 };
@@ -31,40 +31,10 @@ function baseIndex(base: string, what: string): number {
   return i;
 }
 
-function idsOf(windows: readonly Uint8Array[]): Tensor {
-  const L = windows[0]!.length;
-  const ids = new Int32Array(windows.length * L);
-  const soft = new Uint8Array(windows.length * L);
-  windows.forEach((w, i) => {
-    if (w.length !== L) throw new InputError(`expected windows of one length ${L}, got ${w.length}`);
-    nucleotideIdsOfBytes(w, ids, soft, i * L);
-  });
-  const t = tensor(ids, [windows.length, L]);
-  const long = t.toDType('int64');
-  t.dispose();
-  return long;
-}
-
-/** log P(base) over A, C, G, T at `positions` (one per row) of masked-LM logits: [rows, 4]. */
-function maskedBaseLogProbs(model: LanguageModel, windows: readonly Uint8Array[], positions: readonly number[]): Float32Array {
-  return tidy(() => {
-    const ids = idsOf(windows);
-    const L = ids.shape[1]!;
-    const flat = ids.data<BigInt64Array>();
-    positions.forEach((p, r) => (flat[r * L + p] = BigInt(SPECIAL_TOKENS.mask)));
-    const masked = tensor(flat, [windows.length, L]);
-    const logits = model.forward(masked); // [N, L, V]
-    const rows = tensor(Int32Array.from(positions.keys()), [positions.length]).toDType('int64');
-    const cols = tensor(Int32Array.from(positions), [positions.length]).toDType('int64');
-    const atVariant = ops.index(logits, [rows, cols]); // [N, V]
-    return ops.logSoftmax(ops.narrow(atVariant, 1, FIRST_BASE_ID, 4), 1).contiguous().data<Float32Array>();
-  });
-}
-
 /** Sum of log P(token t | tokens < t) over each window (causal LM), from position `from` on. */
 function causalLogLikelihoods(model: LanguageModel, windows: readonly Uint8Array[], from: number): Float64Array {
   return tidy(() => {
-    const ids = idsOf(windows);
+    const ids = tokenIdsOfWindows(windows);
     const L = ids.shape[1]!;
     const logp = ops.logSoftmax(model.forward(ids), 2); // [N, L, V]
     const next = ops.gather(ops.narrow(logp, 1, 0, L - 1), 2, ops.narrow(ids, 1, 1, L - 1).unsqueeze(2)).squeezeDim(2); // [N, L-1]
@@ -129,7 +99,7 @@ export interface EmbeddingDistance {
 
 /** Mean encoder embedding of each window: [N, hiddenSize] row-major. */
 export function meanEmbeddings(model: LanguageModel, windows: readonly Uint8Array[]): Float32Array {
-  return inferenceMode(() => tidy(() => model.encode(idsOf(windows)).meanDim([1]).contiguous().data<Float32Array>()));
+  return inferenceMode(() => tidy(() => model.encode(tokenIdsOfWindows(windows)).meanDim([1]).contiguous().data<Float32Array>()));
 }
 
 /** Cosine distance (1 - cosine similarity) and L2 distance between REF and ALT windows' mean embeddings. */
@@ -153,3 +123,4 @@ export function embeddingDistances(model: LanguageModel, refWindows: readonly Ui
     return { cosine: 1 - dot / Math.sqrt(nr * na || 1), l2: Math.sqrt(sq) };
   });
 }
+

@@ -23,6 +23,8 @@ export interface ConvLmOptions {
   dilations?: number[];
   /** Next-token (left-only) convolutions. Default false. */
   causal?: boolean;
+  /** The vocabulary head (false: an encoder only, e.g. inside an lm-classifier). Default true. */
+  head?: boolean;
 }
 
 class ConvLmBlock extends Module {
@@ -64,7 +66,7 @@ export class ConvLm extends LanguageModel {
   readonly causal: boolean;
   readonly embedding: Embedding;
   readonly blocks: ConvLmBlock[];
-  readonly head: Linear;
+  readonly head: Linear | null;
 
   constructor(options: ConvLmOptions) {
     super();
@@ -77,7 +79,7 @@ export class ConvLm extends LanguageModel {
     this.embedding = this.registerModule('embedding', new Embedding(vocabSize, dim));
     const list = this.registerModule('blocks', new BlockList());
     this.blocks = dilations.map((d, i) => list.registerModule(String(i), new ConvLmBlock(dim, kernel, d, causal)));
-    this.head = this.registerModule('head', new Linear(dim, vocabSize));
+    this.head = options.head === false ? null : this.registerModule('head', new Linear(dim, vocabSize));
   }
 
   /** Bases each side a token's output can see: the sum of the blocks' reaches. */
@@ -92,6 +94,7 @@ export class ConvLm extends LanguageModel {
   }
 
   forward(ids: Tensor): Tensor {
+    if (this.head === null) throw new InputError('this language model was built without its vocabulary head (an encoder only)');
     return this.head.forward(this.encode(ids));
   }
 }

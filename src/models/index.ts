@@ -15,3 +15,5 @@ export * from './registry.js';
 export * from './sequence-transformer.js';
 export { ACTIVATIONS, ModuleList, type ActivationName } from './common.js';
 export { parseOptions } from './schema.js';
+export * from './lm-predictions.js';
+export * from './lm-classifier.js';

@@ -34,6 +34,7 @@ import {
 import { SequenceTransformer } from './sequence-transformer.js';
 import { ConvLm } from './conv-lm.js';
 import { TransformerLm } from './transformer-lm.js';
+import { LmClassifier } from './lm-classifier.js';
 
 /** What a model's forward takes. */
 export type ModelInputs =
@@ -444,4 +445,29 @@ registerModel({
   outputs: null,
   inputs: () => 'tokens',
   create: (o) => new TransformerLm(o),
+});
+
+registerModel({
+  name: 'lm-classifier',
+  description: "A genomic language model's encoder with a pooled linear head, for fine-tuning or a linear probe after init.from a pretrained LM",
+  schema: options({
+    lm: oneOf(['conv-lm', 'transformer-lm']),
+    encoder: z.record(z.string(), z.unknown()).optional(),
+    tasks: positiveInt().optional(),
+    pooling: oneOf(['mean', 'max']).optional(),
+    dropout: rate().optional(),
+  }),
+  outputs: null,
+  inputs: sequence,
+  check: (o, path) => {
+    const entry = modelEntry(o.lm);
+    const encoder = { ...(o.encoder ?? {}), vocabSize: 9 };
+    entry.check?.(parseOptions(entry.schema, encoder, joinPath(path, ['encoder'])), joinPath(path, ['encoder']));
+  },
+  create: (o, path) => {
+    const entry = modelEntry(o.lm);
+    const encoder = parseOptions(entry.schema, { ...(o.encoder ?? {}), vocabSize: 9 }, joinPath(path, ['encoder'])) as Record<string, unknown>;
+    const { vocabSize: _vocab, ...rest } = encoder;
+    return new LmClassifier({ ...o, encoder: rest } as ConstructorParameters<typeof LmClassifier>[0]);
+  },
 });

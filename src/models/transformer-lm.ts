@@ -31,6 +31,8 @@ export interface TransformerLmOptions {
   dropout?: number;
   /** Default false. */
   causal?: boolean;
+  /** The vocabulary head (false: an encoder only, e.g. inside an lm-classifier). Default true. */
+  head?: boolean;
 }
 
 /** cos and sin tables [T, headDim] of rotary embeddings (the two halves share frequencies). */
@@ -139,7 +141,7 @@ export class TransformerLm extends LanguageModel {
   readonly embedding: Embedding;
   readonly blocks: Block[];
   readonly norm: LayerNorm;
-  readonly head: Linear;
+  readonly head: Linear | null;
 
   constructor(options: TransformerLmOptions) {
     super();
@@ -156,7 +158,7 @@ export class TransformerLm extends LanguageModel {
     const list = this.registerModule('blocks', new BlockList());
     this.blocks = Array.from({ length: layers }, (_, i) => list.registerModule(String(i), new Block(dim, heads, ffDim, dropout)));
     this.norm = this.registerModule('norm', new LayerNorm(dim));
-    this.head = this.registerModule('head', new Linear(dim, vocabSize));
+    this.head = options.head === false ? null : this.registerModule('head', new Linear(dim, vocabSize));
   }
 
   encode(ids: Tensor): Tensor {
@@ -169,6 +171,7 @@ export class TransformerLm extends LanguageModel {
   }
 
   forward(ids: Tensor): Tensor {
+    if (this.head === null) throw new InputError('this language model was built without its vocabulary head (an encoder only)');
     return this.head.forward(this.encode(ids));
   }
 }

@@ -7,6 +7,7 @@ import * as ops from '../ops/index.js';
 import type { Module } from '../nn/index.js';
 
 import { loadSafetensors } from '../nn/safetensors.js';
+import { readModelDescription } from '../models/model-description.js';
 import { createModel, modelInputs, modelOptionKeys, type ModelInputs } from '../models/registry.js';
 import { Adam, AdamW, CosineAnnealingLR, LinearWarmup, ReduceLROnPlateau, RMSprop, SGD, StepLR, type LrSchedule, type Optimizer } from '../optim/index.js';
 import { join } from 'node:path';
@@ -87,19 +88,23 @@ export function buildModel(config: TrainConfig, options: Record<string, unknown>
 
 /**
  * Copies a saved model's weights into `model` where names and shapes agree (a replaced head
- * keeps its fresh initialisation), then freezes the configured prefixes. Returns what was copied.
+ * keeps its fresh initialisation), then freezes the configured prefixes. A pretrained language
+ * model's weights go under `lm.` (the encoder of an lm-classifier). Returns what was copied.
  */
 export function initialiseFrom(model: Module, init: NonNullable<TrainConfig['init']>): { copied: string[]; skipped: string[] } {
   const path = join(init.from, 'model.safetensors');
+  const taskKind = readModelDescription(join(init.from, 'model.json')).task.kind;
+  const prefix = taskKind === 'masked-lm' || taskKind === 'causal-lm' ? 'lm.' : '';
   const { tensors } = loadSafetensors(path);
   try {
     const own = model.stateDict();
     const usable: typeof tensors = {};
     const skipped: string[] = [];
-    for (const [k, t] of Object.entries(tensors)) {
+    for (const [name, t] of Object.entries(tensors)) {
+      const k = prefix + name;
       const target = own[k];
       if (target !== undefined && target.shape.join() === t.shape.join()) usable[k] = t;
-      else skipped.push(k);
+      else skipped.push(name);
     }
     if (Object.keys(usable).length === 0) throw new ConfigError('init.from', `no weight of ${path} fits the model (different architecture?)`);
     model.loadStateDict(usable, { strict: false });

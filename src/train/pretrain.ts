@@ -16,12 +16,14 @@ import { IGNORE } from '../data/lm-masking.js';
 import { NUCLEOTIDE_VOCAB_SIZE } from '../genomics/nucleotide-bytes.js';
 import { SPECIAL_TOKEN_NAMES } from '../genomics/tokenizers/tokens.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { createModel, isLanguageModel, type LanguageModel } from '../models/index.js';
+import { createModel, isLanguageModel, maskedBaseDistributions, type LanguageModel } from '../models/index.js';
+import { lmReportHtml } from '../report/lm-report.js';
 import { describeModel, saveModel } from '../models/saved-model.js';
 import { loadModuleWeights } from '../nn/safetensors.js';
 import * as ops from '../ops/index.js';
 import { buildOptimizer, buildSchedule } from './build.js';
-import { fit, type FitEvent } from './fit.js';
+import { fit, type DistributedTraining, type FitEvent } from './fit.js';
+import type { Module } from '../nn/index.js';
 import { TrainingLog } from './training-log.js';
 
 /** The vocabulary of the single-nucleotide tokens, by id. */
@@ -97,6 +99,8 @@ export interface PretrainOptions {
   resume?: boolean;
   onEvent?: (event: FitEvent) => void;
   log?: (line: string) => void;
+  /** Data-parallel pretraining, as trainFromConfig's: every rank draws its own windows; rank 0 evaluates and writes. */
+  distributed?: { rank: number; worldSize: number; parallel: (model: Module) => DistributedTraining };
 }
 
 export interface PretrainResult {
@@ -125,7 +129,9 @@ function lmModelOptions(config: PretrainConfig): Record<string, unknown> {
 }
 
 export async function pretrainFromConfig(config: PretrainConfig, options: PretrainOptions): Promise<PretrainResult> {
-  const { outDir, log = () => {} } = options;
+  const { outDir, distributed } = options;
+  const leader = distributed === undefined || distributed.rank === 0;
+  const log = leader ? (options.log ?? (() => {})) : () => {};
   const started = Date.now();
   mkdirSync(outDir, { recursive: true });
   if (config.train.threads !== undefined) setNumThreads(config.train.threads);
@@ -140,7 +146,14 @@ export async function pretrainFromConfig(config: PretrainConfig, options: Pretra
     maskRate: config.objective.maskRate,
     softMaskedWeight: config.objective.softMaskedWeight,
   };
-  const train = lmTrainingBatches(corpus.train, { ...batchOptions, windowsPerEpoch: t.windowsPerEpoch, seed: config.seed, reverseComplement: t.reverseComplement });
+  const ranks = distributed?.worldSize ?? 1;
+  const train = lmTrainingBatches(corpus.train, {
+    ...batchOptions,
+    windowsPerEpoch: Math.ceil(t.windowsPerEpoch / ranks),
+    seed: config.seed,
+    ...(distributed ? { stream: distributed.rank } : {}),
+    reverseComplement: t.reverseComplement,
+  });
   const validation = lmValidationBatches(corpus.validation, { ...batchOptions, softMaskedWeight: 1, seed: config.seed, maxWindows: t.validationWindows });
 
   manualSeed(config.seed);
@@ -153,7 +166,7 @@ export async function pretrainFromConfig(config: PretrainConfig, options: Pretra
   const checkpointPath = join(outDir, 'checkpoint.safetensors');
   const bestPath = join(outDir, '.best.safetensors');
   const trainingLog = new TrainingLog(join(outDir, 'log.jsonl'), options.resume === true);
-  if (!options.resume) trainingLog.truncate(0, 0);
+  if (!options.resume && leader) trainingLog.truncate(0, 0);
   let latest: LmEvaluation | undefined;
   let best: LmEvaluation | undefined;
   try {
@@ -175,29 +188,33 @@ export async function pretrainFromConfig(config: PretrainConfig, options: Pretra
       ...(t.checkpointEvery ? { checkpointEvery: t.checkpointEvery } : {}),
       resume: options.resume === true,
       ...(t.clipGradNorm ? { clipGradNorm: t.clipGradNorm } : {}),
+      ...(distributed ? { distributed: distributed.parallel(model) } : {}),
       onEvent: (event) => {
         if (event.type === 'resume') trainingLog.truncate(event.epoch, event.step);
         if (event.type === 'epoch-end') {
           trainingLog.add({ type: 'epoch', ...event.record });
           if (event.improved) best = latest;
         }
-        if (event.type === 'checkpoint' || event.type === 'epoch-end') trainingLog.flush();
+        if (leader && (event.type === 'checkpoint' || event.type === 'epoch-end')) trainingLog.flush();
         options.onEvent?.(event);
       },
     });
+    const seconds = (Date.now() - started) / 1000;
+    const empty: LmEvaluation = { bitsPerBase: Number.NaN, bitsPerBaseRepeat: Number.NaN, bitsPerBaseNonRepeat: Number.NaN, accuracy: Number.NaN, tokens: 0 };
+    const summary = { outDir, history: result.history, bestEpoch: result.best?.epoch ?? null, trainBases: corpus.trainBases, validationBases: corpus.validationBases, parameters, seconds };
+    if (!leader) return { ...summary, validation: empty };
     if (existsSync(bestPath)) loadModuleWeights(bestPath, model);
     model.eval();
     const held = best ?? (await evaluateLm(model, validation));
     const description = describeModel({
       architecture: { name: config.model.name, options: modelOptions },
-      input: { kind: 'tokens', alphabet: 'ACGT' },
+      input: { kind: 'tokens', alphabet: 'ACGT', length: t.window },
       task: { kind: config.objective.kind === 'mlm' ? 'masked-lm' : 'causal-lm', outputs: [...NUCLEOTIDE_VOCABULARY] },
       tokenizer: { kind: 'nucleotide' },
       training: config,
       metrics: { validation: held },
     });
     saveModel(outDir, model, description);
-    const seconds = (Date.now() - started) / 1000;
     const metrics = {
       bestEpoch: result.best?.epoch ?? null,
       validation: held,
@@ -206,17 +223,29 @@ export async function pretrainFromConfig(config: PretrainConfig, options: Pretra
       seconds,
     };
     writeFileAtomic(join(outDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+    const logoRegion = corpus.validation[0]!;
+    const logoBytes = logoRegion.bytes.subarray(0, Math.min(80, logoRegion.bytes.length));
+    const logo =
+      config.objective.kind === 'mlm'
+        ? { region: `${logoRegion.name} (first ${logoBytes.length} bases)`, sequence: Buffer.from(logoBytes).toString('latin1'), probabilities: maskedBaseDistributions(model, logoBytes) }
+        : undefined;
+    writeFileAtomic(
+      join(outDir, 'report.html'),
+      lmReportHtml({
+        architecture: `${config.model.name} ${JSON.stringify(config.model.options)}`,
+        objective: config.objective.kind,
+        parameters,
+        trainBases: corpus.trainBases,
+        validationBases: corpus.validationBases,
+        seconds,
+        bestEpoch: result.best?.epoch ?? null,
+        history: result.history,
+        validation: held,
+        ...(logo ? { logo } : {}),
+      }),
+    );
     rmSync(bestPath, { force: true });
-    return {
-      outDir,
-      history: result.history,
-      bestEpoch: result.best?.epoch ?? null,
-      validation: held,
-      trainBases: corpus.trainBases,
-      validationBases: corpus.validationBases,
-      parameters,
-      seconds,
-    };
+    return { ...summary, validation: held };
   } finally {
     model.dispose();
     optimizer.dispose();

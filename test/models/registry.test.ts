@@ -7,7 +7,9 @@ import { Linear, type Module } from '../../src/nn/index.js';
 import {
   Autoencoder,
   Basset,
+  ConvLm,
   createModel,
+  LmClassifier,
   CustomModel,
   DanQ,
   DeepBind,
@@ -22,6 +24,7 @@ import {
   MultiViewModel,
   registerModel,
   SequenceTransformer,
+  TransformerLm,
   VAE,
   type ModelInputs,
 } from '../../src/models/index.js';
@@ -39,11 +42,14 @@ const small: Record<string, { options: unknown; cls: abstract new (...args: neve
   'multi-view': { options: { features: 3, length: 30, convolutions: [[4, 5]] }, cls: MultiViewModel, inputs: () => [ops.randn([2, 4, 30]), ops.randn([2, 3])] },
   transformer: { options: { input: 'tokens', vocabSize: 9, dModel: 8, heads: 2, layers: 1 }, cls: SequenceTransformer, inputs: () => [tensor([[1, 2, 3], [4, 5, 0]], undefined, 'int64')] },
   vae: { options: { features: 6, hidden: [4], latent: 2 }, cls: VAE, inputs: () => [ops.randn([2, 6])] },
+  'conv-lm': { options: { vocabSize: 9, dim: 8, dilations: [1, 2] }, cls: ConvLm, inputs: () => [tensor([[5, 6, 7], [8, 4, 5]], undefined, 'int64')] },
+  'lm-classifier': { options: { lm: 'transformer-lm', encoder: { dim: 8, heads: 2, layers: 1 }, tasks: 2 }, cls: LmClassifier, inputs: () => [ops.randn([2, 4, 12]).softmax(1)] },
+  'transformer-lm': { options: { vocabSize: 9, dim: 8, heads: 2, layers: 1, positions: 'alibi' }, cls: TransformerLm, inputs: () => [tensor([[5, 6, 7], [8, 4, 5]], undefined, 'int64')] },
 };
 
 test('every architecture is registered, builds from validated options, and declares its outputs', () => {
   manualSeed(3);
-  assert.deepEqual(modelNames(), ['autoencoder', 'basset', 'bpnet', 'custom', 'danq', 'deepbind', 'deepsea', 'mlp', 'multi-view', 'transformer', 'vae']);
+  assert.deepEqual(modelNames(), ['autoencoder', 'basset', 'bpnet', 'conv-lm', 'custom', 'danq', 'deepbind', 'deepsea', 'lm-classifier', 'mlp', 'multi-view', 'transformer', 'transformer-lm', 'vae']);
   for (const [name, { options, cls, inputs }] of Object.entries(small)) {
     const m = createModel(name, options);
     assert.ok(m instanceof cls, `${name} builds a ${cls.name}`);
@@ -80,8 +86,8 @@ function configError(fn: () => unknown): ConfigError {
 
 test('bad configs are ConfigErrors whose path names the field', () => {
   const cases: [() => unknown, string, string][] = [
-    [() => createModel('resnet'), 'model.name', "expected one of autoencoder, basset, bpnet, custom, danq, deepbind, deepsea, mlp, multi-view, transformer, vae, got 'resnet'"],
-    [() => createModel(42 as unknown as string), 'model.name', 'expected one of autoencoder, basset, bpnet, custom, danq, deepbind, deepsea, mlp, multi-view, transformer, vae, got 42'],
+    [() => createModel('resnet'), 'model.name', "expected one of autoencoder, basset, bpnet, conv-lm, custom, danq, deepbind, deepsea, lm-classifier, mlp, multi-view, transformer, transformer-lm, vae, got 'resnet'"],
+    [() => createModel(42 as unknown as string), 'model.name', 'expected one of autoencoder, basset, bpnet, conv-lm, custom, danq, deepbind, deepsea, lm-classifier, mlp, multi-view, transformer, transformer-lm, vae, got 42'],
     [() => createModel('deepbind', { filters: 0 }), 'model.options.filters', 'expected a positive integer, got 0'],
     [() => createModel('deepbind', { filter: 8 }), 'model.options.filter', 'unknown field (expected one of tasks, filters, kernel, pooling, hidden, dropout, padInput)'],
     [() => createModel('deepbind', { pooling: 'avg' }), 'model.options.pooling', "expected one of 'max', 'maxavg', got 'avg'"],
@@ -101,7 +107,7 @@ test('bad configs are ConfigErrors whose path names the field', () => {
     [() => createModel('custom', { length: 50 }), 'model.options.layers', 'expected a list of layer specs, got nothing'],
     [() => createModel('multi-view', { features: 3, sequence: { model: 'bpnet' } }), 'model.options.sequence.model', "expected a model with one tensor output, got 'bpnet' (outputs profile, counts)"],
     [() => createModel('multi-view', { features: 3, sequence: { model: 'mlp' } }), 'model.options.sequence.model', "expected a model of one-hot sequences, got 'mlp' (input features)"],
-    [() => createModel('multi-view', { features: 3, sequence: { model: 'resnet' } }), 'model.options.sequence.model', "expected one of autoencoder, basset, bpnet, custom, danq, deepbind, deepsea, mlp, multi-view, transformer, vae, got 'resnet'"],
+    [() => createModel('multi-view', { features: 3, sequence: { model: 'resnet' } }), 'model.options.sequence.model', "expected one of autoencoder, basset, bpnet, conv-lm, custom, danq, deepbind, deepsea, lm-classifier, mlp, multi-view, transformer, transformer-lm, vae, got 'resnet'"],
     [() => createModel('multi-view', { features: 3, sequence: { model: 'deepbind', options: { kernel: -1 } } }), 'model.options.sequence.options.kernel', 'expected a positive integer, got -1'],
     [() => createModel('multi-view', { features: 3, sequence: { model: 'deepbind', option: {} } }), 'model.options.sequence.option', 'unknown field (expected one of model, options)'],
   ];

@@ -11,6 +11,7 @@ import { countVcfRecords, type VcfRecord } from '../../io/vcf.js';
 import { infoHeaderLine, infoKeyPart, insertHeaderLines, appendInfo } from '../../io/vcf-annotate.js';
 import { variantAttributions } from '../../interpret/variant-attributions.js';
 import { VariantEffectSummary, type VariantEffectSummaryResult } from '../../interpret/variant-summary.js';
+import { isLanguageModel } from '../../models/language-model.js';
 import { loadModel, type SavedModel } from '../../models/saved-model.js';
 import { writeVariantReport, type VariantExampleRecord } from '../../report/variant-report.js';
 import { InterruptedOutputs } from '../interrupted-outputs.js';
@@ -44,6 +45,9 @@ const SCORE_MEANINGS: Readonly<Record<EffectScore, string>> = {
   log2fc: 'log2((alt + 1e-6) / (ref + 1e-6))',
   logit_diff: 'logit(alt) - logit(ref)',
   profile_jsd: 'Jensen-Shannon divergence (bits) of the alternative profile from the reference profile',
+  llr: 'language model zero-shot log P(alt) - log P(ref) at the masked variant position, both strands averaged (SNVs)',
+  embed_cosine: 'cosine distance between the language model mean embeddings of the ref and alt windows',
+  embed_l2: 'L2 distance between the language model mean embeddings of the ref and alt windows',
 };
 
 /** Compact number text: 6 significant digits; NaN as `missing`. */
@@ -132,7 +136,7 @@ export function registerScoreVariants(program: Command): void {
     .option('--skipped <file>', 'alleles that could not be scored, with the reason (default: OUT with .skipped.tsv)')
     .option('--region <region>', 'only this region, chrom[:start-end] 1-based (repeatable; needs a bgzip VCF with a tabix index)', (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--batch-size <n>', 'variants per model batch', positiveInt, 64)
-    .option('--both-strands', 'average each prediction over the window and its reverse complement')
+    .option('--both-strands', 'average each prediction over the window and its reverse complement (always, for a language model)')
     .option('--left-align', 'left-align and trim alleles against the genome before placing their windows (as bcftools norm -f); rows keep the VCF\'s representation')
     .option('--scores <list>', `comma-separated subset of ${EFFECT_SCORES.join(', ')} (default: all the model's task supports)`)
     .option('--outputs <list>', 'comma-separated output (task or class) names to report (default: all)')
@@ -154,12 +158,15 @@ Multi-allelic records are scored per ALT allele.`)
       if (o.threads !== undefined) setNumThreads(o.threads);
       const regions = o.region.map(parseRegion);
       const saved = loadModel(o.model);
+      // A language model's zero-shot LLR averages both strands unless asked not to (--no-both-strands is not offered: it is the method).
+      const lm = isLanguageModel(saved.model);
+      const bothStrands = lm || o.bothStrands === true;
       const genome = await openGenome(o.genome);
       const outputs = new InterruptedOutputs();
       try {
         const scoring = await scoreVcf(saved, genome, o.vcf, {
           batchSize: o.batchSize,
-          bothStrands: o.bothStrands === true,
+          bothStrands,
           leftAlign: o.leftAlign === true,
           onProblem: o.onProblem as ProblemPolicy,
           keepText: o.vcfOut !== undefined,
@@ -221,11 +228,11 @@ Multi-allelic records are scored per ALT allele.`)
         if (reportPath !== undefined) {
           const result = summary.result();
           writeVariantReport(reportPath, {
-            examples: await reportExamples(saved, genome, result, o.leftAlign === true),
+            examples: lm ? [] : await reportExamples(saved, genome, result, o.leftAlign === true),
             model: o.model,
             vcf: o.vcf,
             genome: o.genome,
-            bothStrands: o.bothStrands === true,
+            bothStrands,
             skipped: [...tally.counts].map(([kind, count]) => ({ kind, count })),
             summary: result,
           });

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { loadTrainConfig } from '../../train/load-train-config.js';
 import { setNumThreads } from '../../core/index.js';
-import { DataParallel, launchLocalRanks, processGroupFromEnv, readLaunchEnv, type ProcessGroup } from '../../distributed/index.js';
 import { saliencyExamples } from '../../interpret/explain.js';
 import { trainFromConfig, type TrainRunOptions } from '../../train/run-training.js';
 import { progressReporter } from '../progress.js';
 import { positiveInt } from '../parse.js';
+import { runRanked, type RankOptions } from '../ranks.js';
 
 interface TrainArgs {
   config: string;
@@ -16,30 +16,17 @@ interface TrainArgs {
   nproc?: number;
 }
 
-/** This command again, once per rank, without --nproc; one libtorch thread each unless --threads says otherwise. */
-function rankArgs(o: TrainArgs): string[] {
-  return [
-    process.argv[1]!,
-    'train',
-    '--config', o.config,
-    '--out', o.out,
-    ...(o.resume ? ['--resume'] : []),
-    ...(o.plain ? ['--plain'] : []),
-    '--threads', String(o.threads ?? 1),
-  ];
-}
-
-async function train(o: TrainArgs, group: ProcessGroup | undefined): Promise<void> {
+async function train(o: TrainArgs, distributed: RankOptions | undefined): Promise<void> {
   const config = loadTrainConfig(o.config);
   if (o.threads !== undefined) setNumThreads(o.threads);
-  const leader = group === undefined || group.rank === 0;
+  const leader = distributed === undefined || distributed.rank === 0;
   const run: TrainRunOptions = {
     outDir: o.out,
     resume: o.resume === true,
     log: (line) => process.stderr.write(`${line}\n`),
     explainExamples: saliencyExamples,
     ...(leader ? { onEvent: progressReporter({ plain: o.plain === true }) } : {}),
-    ...(group ? { distributed: { rank: group.rank, worldSize: group.worldSize, parallel: (model) => new DataParallel(group, model) } } : {}),
+    ...(distributed ? { distributed } : {}),
   };
   const result = await trainFromConfig(config, run);
   if (!leader) return;
@@ -57,18 +44,13 @@ export function registerTrain(program: Command): void {
     .option('--threads <n>', 'libtorch threads (per rank with --nproc; default 1 there)', positiveInt)
     .option('--plain', 'plain progress lines even on a terminal')
     .option('--nproc <n>', 'data-parallel training on n local processes (c10d with Gloo); under torchrun-style variables (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT) this process is one rank', positiveInt)
-    .action(async (o: TrainArgs) => {
-      const launch = readLaunchEnv();
-      if (launch === null && o.nproc !== undefined && o.nproc > 1) {
-        loadTrainConfig(o.config); // a bad config fails once, here, not once per rank
-        process.exitCode = await launchLocalRanks({ nproc: o.nproc, args: rankArgs(o) });
-        return;
-      }
-      const group = launch !== null && launch.worldSize > 1 ? await processGroupFromEnv() : undefined;
-      try {
-        await train(o, group);
-      } finally {
-        group?.destroy();
-      }
-    });
+    .action((o: TrainArgs) =>
+      runRanked({
+        args: ['train', '--config', o.config, '--out', o.out, ...(o.resume ? ['--resume'] : []), ...(o.plain ? ['--plain'] : [])],
+        threads: o.threads,
+        nproc: o.nproc,
+        check: () => void loadTrainConfig(o.config),
+        run: (distributed) => train(o, distributed),
+      }),
+    );
 }
