@@ -1,5 +1,5 @@
 # Every target installs what the machine lacks first (scripts/setup.sh is idempotent).
-.PHONY: setup setup-peers demo test test-kernels bench bench-accuracy fuzz gen clean
+.PHONY: setup setup-peers demo test test-kernels bench bench-accuracy bench-lm fuzz gen clean
 
 setup:
 	@scripts/setup.sh
@@ -23,6 +23,10 @@ bench: setup-peers
 # Accuracy on real data against PyTorch and scikit-learn on the same splits, 5 seeds (about an hour; not part of make test).
 bench-accuracy: setup-peers
 	@node dist/bench/accuracy.js
+
+# genomic language models on yeast chrIV and human chr20 against count models (about 40 min, 1 thread)
+bench-lm: setup
+	@node dist/bench/lm.js
 
 # >= 100,000 mutated real files over every input reader, then random requests to `strand serve`
 fuzz: setup

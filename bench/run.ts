@@ -9,6 +9,7 @@ import { benchModelSteps } from './model-steps.js';
 const threads = Number(process.env.STRAND_BENCH_THREADS ?? getNumThreads());
 console.log(`# strand bench: libtorch ${torchVersion()}, ${threads} thread(s), batch 64`);
 benchModelSteps(threads, (line) => console.log(line));
+(await import('./lm-step.js')).benchLmStep(threads, (line) => console.log(line));
 await (await import('./windows.js')).benchWindows((line) => console.log(line));
 await (await import('./train-epoch.js')).benchTrainEpoch(threads, (line) => console.log(line));
 (await import('./interpret.js')).benchInterpret(threads, (line) => console.log(line));

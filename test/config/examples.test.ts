@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../src/core/index.js';
 import { demoConfigText, EXAMPLE_KINDS, EXAMPLES } from '../../src/config/examples.js';
+import { pretrainConfigSchema } from '../../src/config/pretrain.js';
+import { loadPretrainConfig } from '../../src/train/load-pretrain-config.js';
 import { parseConfig } from '../../src/config/load.js';
 import { trainConfigSchema, type TrainConfig } from '../../src/config/train.js';
 import { modelNames } from '../../src/models/registry.js';
@@ -34,6 +36,12 @@ test('every `strand init` example and every examples/*.yaml passes the load-time
   const folder = fileURLToPath(new URL('../../../examples/', import.meta.url));
   const shared = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
   for (const file of readdirSync(folder).filter((f) => f.endsWith('.yaml'))) {
+    if (file.startsWith('lm-')) {
+      // pretraining configs (strand pretrain)
+      if (existsSync(shared)) assert.doesNotThrow(() => loadPretrainConfig(join(folder, file)), file);
+      else assert.doesNotThrow(() => parseConfig(pretrainConfigSchema, readFileSync(join(folder, file), 'utf8'), file), file);
+      continue;
+    }
     if (existsSync(shared)) assert.doesNotThrow(() => loadTrainConfig(join(folder, file)), file);
     else assert.doesNotThrow(() => parseConfig(trainConfigSchema, readFileSync(join(folder, file), 'utf8'), file, exceptMissingFiles), file);
   }
