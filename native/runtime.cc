@@ -14,9 +14,6 @@
 #include <memory>
 #include <vector>
 
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include "errors.h"
 #include "tensor_table.h"
@@ -138,23 +135,7 @@ Napi::Value Version(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-// Tensors of a training step are allocated and freed by the hundred; by default glibc serves
-// large blocks with mmap and returns them to the kernel on free, so every step page-faults
-// its activations back in. Serving them from the heap and keeping freed memory for reuse
-// (trimming only above 1 GiB free) removes that churn: a Basset-style epoch ran 12% faster
-// (15.2 s -> 13.4 s, 1 thread). The cost: resident memory stays at the peak of the run.
-// STRAND_SYSTEM_MALLOC=1 keeps glibc's defaults.
-static void TuneAllocator() {
-#ifdef __GLIBC__
-  const char* keep = std::getenv("STRAND_SYSTEM_MALLOC");
-  if (keep != nullptr && keep[0] == '1') return;
-  mallopt(M_MMAP_MAX, 0);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-#endif
-}
-
 void InitRuntime(Napi::Env env, Napi::Object exports) {
-  TuneAllocator();
   Export<Backward>(env, exports, "backward");
   Export<Grad>(env, exports, "grad");
   Export<SetGrad>(env, exports, "setGrad");
