@@ -28,6 +28,7 @@ import { snvLogLikelihoodRatios, type SnvQuery } from '../src/interpret/zero-sho
 import { readAnnotation } from '../src/io/gff.js';
 import { openGenome } from '../src/io/genome.js';
 import { iterateVcf } from '../src/io/vcf.js';
+import { setNumThreads } from '../src/core/index.js';
 import { isLanguageModel } from '../src/models/index.js';
 import { loadModel } from '../src/models/saved-model.js';
 import { auroc } from '../src/train/metrics.js';
@@ -131,7 +132,9 @@ async function benchYeast(dir: string): Promise<void> {
   const byClass = new Map<string, number[]>();
   kept.forEach((i, k) => {
     const c = sample[i]!.class === 'start-lost' || sample[i]!.class === 'stop-lost' ? 'missense' : sample[i]!.class;
-    byClass.set(c, [...(byClass.get(c) ?? []), llr[k]!]);
+    const values = byClass.get(c) ?? [];
+    values.push(llr[k]!);
+    byClass.set(c, values);
   });
   const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   const nonsense = byClass.get('nonsense') ?? [];
@@ -174,6 +177,7 @@ async function benchChr20(dir: string): Promise<void> {
 
 async function main(): Promise<void> {
   const parts = (process.env.STRAND_BENCH_LM_PARTS ?? 'yeast,chr20').split(',');
+  setNumThreads(1);
   const kept = process.env.STRAND_BENCH_LM_RUNS;
   const dir = kept ?? mkdtempSync(join(tmpdir(), 'strand-bench-lm-'));
   try {
