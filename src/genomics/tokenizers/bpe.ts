@@ -12,21 +12,14 @@
  * (and one N for [MASK]).
  */
 import { InputError } from '../../core/errors.js';
-import type { Tensor } from '../../core/tensor.js';
 import { DNA_ALPHABET } from '../one-hot.js';
 import { AMBIGUOUS, baseCodeAt } from './dna-codes.js';
 import {
-  checkEncodeOptions,
-  encodeTokenBatch,
-  frameTokens,
-  joinTokenStrings,
   SPECIAL_TOKEN_COUNT,
   SPECIAL_TOKEN_NAMES,
   SPECIAL_TOKENS,
-  type SequenceTokenizer,
-  type TokenEncodeOptions,
-  type TokenOffsets,
 } from './tokens.js';
+import { TilingTokenizer, type TiledTokens } from './tiling-tokenizer.js';
 
 /** Two tokens joined into a new one, as strings: `['AC', 'GT']` makes 'ACGT'. */
 export type BpeMerge = readonly [left: string, right: string];
@@ -60,63 +53,33 @@ export function findMergeProblem(merges: readonly BpeMerge[]): BpeMergeProblem |
   return undefined;
 }
 
-interface Tokens extends TokenOffsets {
-  ids: Int32Array;
+/** Token strings indexed by id: the 5 special tokens, A, C, G, T, then the merged tokens in merge order. */
+function bpeVocabulary(merges: readonly BpeMerge[]): string[] {
+  const bad = findMergeProblem(merges);
+  if (bad !== undefined) throw new InputError(`${['merges', ...bad.path].join('.')}: ${bad.problem}`);
+  return [...SPECIAL_TOKEN_NAMES, ...DNA_ALPHABET, ...merges.map(([left, right]) => left + right)];
 }
 
-export class BpeTokenizer implements SequenceTokenizer {
-  readonly vocabSize: number;
+/** Each token covers as many bases as its string has, [UNK] one. */
+export class BpeTokenizer extends TilingTokenizer {
   readonly merges: readonly BpeMerge[];
-  readonly #vocabulary: readonly string[];
   readonly #tokenLength: Int32Array;
   readonly #mergeLeft: Int32Array;
   readonly #mergeRight: Int32Array;
   /** Rank of the merge of (left, right), keyed by `left * vocabSize + right`. */
-  readonly #rank = new Map<number, number>();
+  readonly #rank: Map<number, number>;
 
   /** Throws InputError when a merge does not join two earlier tokens into a new one (see findMergeProblem). */
   constructor(merges: readonly BpeMerge[]) {
-    const bad = findMergeProblem(merges);
-    if (bad !== undefined) throw new InputError(`${['merges', ...bad.path].join('.')}: ${bad.problem}`);
+    const vocabulary = bpeVocabulary(merges);
+    super(vocabulary);
     this.merges = merges.map(([left, right]) => [left, right] as const);
-    this.vocabSize = FIRST_MERGE_ID + merges.length;
-    const vocabulary = [...SPECIAL_TOKEN_NAMES, ...DNA_ALPHABET, ...merges.map(([left, right]) => left + right)];
-    this.#vocabulary = vocabulary;
+    this.#rank = new Map<number, number>();
     this.#tokenLength = Int32Array.from(vocabulary, (token, id) => (id < SPECIAL_TOKEN_COUNT ? 1 : token.length));
     const idOf = new Map(vocabulary.map((token, id) => [token, id]));
     this.#mergeLeft = Int32Array.from(merges, ([left]) => idOf.get(left)!);
     this.#mergeRight = Int32Array.from(merges, ([, right]) => idOf.get(right)!);
     for (let r = 0; r < merges.length; r++) this.#rank.set(this.#mergeLeft[r]! * this.vocabSize + this.#mergeRight[r]!, r);
-  }
-
-  /** Token strings indexed by id: the 5 special tokens, A, C, G, T, then the merged tokens in merge order. */
-  vocabulary(): string[] {
-    return [...this.#vocabulary];
-  }
-
-  /**
-   * Ids of `seq`, framed by `options` (see TokenEncodeOptions).
-   * Throws InputError on characters that are not DNA (A/C/G/T/U, N, IUPAC, any case).
-   */
-  encode(seq: string, options: TokenEncodeOptions = {}): Int32Array {
-    checkEncodeOptions(options);
-    return frameTokens(this.#tokenize(seq).ids, options);
-  }
-
-  /** `[N, T]` int64 ids; T is `options.length` or the longest row (others padded with [PAD]). */
-  encodeBatch(seqs: readonly string[], options: TokenEncodeOptions = {}): Tensor {
-    return encodeTokenBatch(seqs, (s) => this.#tokenize(s).ids, options);
-  }
-
-  /** The bases a row of ids stands for: [PAD], [CLS], [SEP] skipped; [UNK] and [MASK] read as one N. */
-  decode(ids: ArrayLike<number> | ArrayLike<bigint>): string {
-    return joinTokenStrings(ids, this.#vocabulary, 'N');
-  }
-
-  /** Each token covers as many bases as its string has, [UNK] one; together they tile the sequence. */
-  offsets(seq: string): TokenOffsets {
-    const { starts, ends } = this.#tokenize(seq);
-    return { starts, ends };
   }
 
   describe(): { kind: 'bpe'; vocabulary: string[]; merges: [string, string][] } {
@@ -130,7 +93,7 @@ export class BpeTokenizer implements SequenceTokenizer {
    * rank, so the buckets can be emptied in rank order, each in position order; a position whose
    * pair has changed since it was queued is skipped.
    */
-  #tokenize(seq: string): Tokens {
+  protected tokenize(seq: string): TiledTokens {
     const L = seq.length;
     const tok = new Int32Array(L);
     const next = new Int32Array(L).fill(-1);

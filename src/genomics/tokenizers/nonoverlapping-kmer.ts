@@ -13,43 +13,34 @@
  * single-base tokens too. Decoding gives N for [UNK] (and for [MASK]).
  */
 import { InputError } from '../../core/errors.js';
-import type { Tensor } from '../../core/tensor.js';
 import { DNA_ALPHABET } from '../one-hot.js';
 import { AMBIGUOUS, baseCodeAt, kmerOfCode } from './dna-codes.js';
 import {
-  checkEncodeOptions,
-  encodeTokenBatch,
-  frameTokens,
-  joinTokenStrings,
   SPECIAL_TOKEN_COUNT,
   SPECIAL_TOKEN_NAMES,
   SPECIAL_TOKENS,
-  type SequenceTokenizer,
-  type TokenEncodeOptions,
-  type TokenOffsets,
 } from './tokens.js';
+import { TilingTokenizer, type TiledTokens } from './tiling-tokenizer.js';
 
 export interface NonOverlappingKmerTokenizerOptions {
   /** k-mer length, 2..6. Default 6. */
   k?: number;
 }
 
-interface Tokens extends TokenOffsets {
-  ids: Int32Array;
+/** Token strings indexed by id: the 5 special tokens, the 4^k k-mers, then A, C, G, T. */
+function kmerVocabulary(k: number): string[] {
+  if (!Number.isInteger(k) || k < 2 || k > 6) throw new InputError(`expected k to be an integer in 2..6, got ${k}`);
+  return [...SPECIAL_TOKEN_NAMES, ...Array.from({ length: 4 ** k }, (_, code) => kmerOfCode(code, k)), ...DNA_ALPHABET];
 }
 
-export class NonOverlappingKmerTokenizer implements SequenceTokenizer {
+/** k-mer tokens cover k bases, single-base and [UNK] tokens one. */
+export class NonOverlappingKmerTokenizer extends TilingTokenizer {
   readonly k: number;
-  readonly vocabSize: number;
-  readonly #vocabulary: readonly string[];
 
   constructor(options: NonOverlappingKmerTokenizerOptions = {}) {
     const k = options.k ?? 6;
-    if (!Number.isInteger(k) || k < 2 || k > 6) throw new InputError(`expected k to be an integer in 2..6, got ${k}`);
+    super(kmerVocabulary(k));
     this.k = k;
-    this.vocabSize = SPECIAL_TOKEN_COUNT + 4 ** k + 4;
-    const kmers = Array.from({ length: 4 ** k }, (_, code) => kmerOfCode(code, k));
-    this.#vocabulary = [...SPECIAL_TOKEN_NAMES, ...kmers, ...DNA_ALPHABET];
   }
 
   /** Id of the single-base token of base code 0..3 (A, C, G, T). */
@@ -57,41 +48,11 @@ export class NonOverlappingKmerTokenizer implements SequenceTokenizer {
     return SPECIAL_TOKEN_COUNT + 4 ** this.k;
   }
 
-  /** Token strings indexed by id: the 5 special tokens, the 4^k k-mers, then A, C, G, T. */
-  vocabulary(): string[] {
-    return [...this.#vocabulary];
-  }
-
-  /**
-   * Ids of `seq`, framed by `options` (see TokenEncodeOptions).
-   * Throws InputError on characters that are not DNA (A/C/G/T/U, N, IUPAC, any case).
-   */
-  encode(seq: string, options: TokenEncodeOptions = {}): Int32Array {
-    checkEncodeOptions(options);
-    return frameTokens(this.#tokenize(seq).ids, options);
-  }
-
-  /** `[N, T]` int64 ids; T is `options.length` or the longest row (others padded with [PAD]). */
-  encodeBatch(seqs: readonly string[], options: TokenEncodeOptions = {}): Tensor {
-    return encodeTokenBatch(seqs, (s) => this.#tokenize(s).ids, options);
-  }
-
-  /** The bases a row of ids stands for: [PAD], [CLS], [SEP] skipped; [UNK] and [MASK] read as one N. */
-  decode(ids: ArrayLike<number> | ArrayLike<bigint>): string {
-    return joinTokenStrings(ids, this.#vocabulary, 'N');
-  }
-
-  /** k-mer tokens cover k bases, single-base and [UNK] tokens one; together they tile the sequence. */
-  offsets(seq: string): TokenOffsets {
-    const { starts, ends } = this.#tokenize(seq);
-    return { starts, ends };
-  }
-
   describe(): { kind: 'nonoverlapping-kmer'; k: number } {
     return { kind: 'nonoverlapping-kmer', k: this.k };
   }
 
-  #tokenize(seq: string): Tokens {
+  protected tokenize(seq: string): TiledTokens {
     const { k } = this;
     const L = seq.length;
     const codes = new Int8Array(L);
