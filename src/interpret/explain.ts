@@ -92,49 +92,103 @@ export const saliencyExamples: ExampleExplainer = {
   explain: (saved, sequences, task) => quickExplanation(saved, sequences, { task }),
 };
 
-export function explainSequences(saved: SavedModel, sequences: readonly string[], options: ExplainOptions): Explanation {
+/** One chunk of an explanation: sequences start..start+n of the job, in the chunk's order. */
+export interface ExplainedChunk {
+  start: number;
+  count: number;
+  /** [n, L, 4] row-major (A, C, G, T). */
+  attributions: Float32Array;
+  /** [n, outputs]. */
+  predictions: Float32Array;
+}
+
+/** What every chunk of an explanation shares: the sequences fitted to the model and the output explained. */
+export interface ExplainPlan {
+  method: ExplainMethod;
+  task: string;
+  head?: HeadTarget['head'];
+  length: number;
+  /** The sequences fitted to the model's length. */
+  sequences: string[];
+  outputs: string[];
+  /** Chunks of EXPLAIN_CHUNK sequences. */
+  chunks: number;
+}
+
+export function explainPlan(saved: SavedModel, sequences: readonly string[], options: ExplainOptions): ExplainPlan {
   const { description } = saved;
   const length = description.input.length;
   if (description.input.kind !== 'sequence' || length === undefined) {
     throw new InputError(`explain needs a model of DNA sequences; this one takes ${description.input.kind} input`);
   }
   if (sequences.length === 0) throw new InputError('expected at least one sequence to explain');
-  const outputs = description.task.outputs;
-  const { task, head, target } = outputTarget(description, options);
-  const fitted = sequences.map((s) => fitLength(s, length));
-  const model = saved.model as Module & ForwardModel;
-  model.eval();
-  const { seed = 0, shuffles = 10, steps = 50 } = options;
-  const values = new Float32Array(fitted.length * 4 * length);
-  for (let start = 0, chunk = 0; start < fitted.length; start += EXPLAIN_CHUNK, chunk++) {
-    const part = fitted.slice(start, start + EXPLAIN_CHUNK);
-    const x = new Float32Array(part.length * 4 * length);
-    part.forEach((s, i) => writeOneHot(s, x, i * 4 * length));
-    const chunkSeed = seed + chunk;
-    const attributions = tidy(() => {
-      const input: Tensor = tensor(x, [part.length, 4, length]);
-      const result =
-        options.method === 'saliency'
-          ? saliency(model, input, { target }).attributions
-          : options.method === 'ig'
-            ? integratedGradients(model, input, { target, baseline: 'shuffle', shuffles, steps, seed: chunkSeed }).attributions
-            : options.method === 'deeplift'
-              ? deeplift(model, input, { target, references: 'shuffle', shuffles, seed: chunkSeed }).attributions
-              : ism(model, input, { target }).deltas;
-      return result.contiguous().data<Float32Array>();
-    });
-    values.set(attributions, start * 4 * length);
-    options.onProgress?.(start + part.length, fitted.length);
-  }
-  const predictions = predictSequences(saved, fitted);
+  const { task, head } = outputTarget(description, options);
   return {
     method: options.method,
     task,
     ...(head !== undefined ? { head } : {}),
-    attributions: toPositionMajor(values, fitted.length, length),
     length,
-    sequences: fitted,
-    predictions: predictions.values,
-    outputs,
+    sequences: sequences.map((s) => fitLength(s, length)),
+    outputs: description.task.outputs,
+    chunks: Math.ceil(sequences.length / EXPLAIN_CHUNK),
   };
+}
+
+/** Explains chunk `index` of the plan (its shuffled references drawn with seed + index). */
+export function explainChunk(saved: SavedModel, plan: ExplainPlan, index: number, options: ExplainOptions): ExplainedChunk {
+  const { length } = plan;
+  const { target } = outputTarget(saved.description, options);
+  const model = saved.model as Module & ForwardModel;
+  model.eval();
+  const { seed = 0, shuffles = 10, steps = 50 } = options;
+  const start = index * EXPLAIN_CHUNK;
+  const part = plan.sequences.slice(start, start + EXPLAIN_CHUNK);
+  const x = new Float32Array(part.length * 4 * length);
+  part.forEach((s, i) => writeOneHot(s, x, i * 4 * length));
+  const chunkSeed = seed + index;
+  const attributions = tidy(() => {
+    const input: Tensor = tensor(x, [part.length, 4, length]);
+    const result =
+      options.method === 'saliency'
+        ? saliency(model, input, { target }).attributions
+        : options.method === 'ig'
+          ? integratedGradients(model, input, { target, baseline: 'shuffle', shuffles, steps, seed: chunkSeed }).attributions
+          : options.method === 'deeplift'
+            ? deeplift(model, input, { target, references: 'shuffle', shuffles, seed: chunkSeed }).attributions
+            : ism(model, input, { target }).deltas;
+    return result.contiguous().data<Float32Array>();
+  });
+  return { start, count: part.length, attributions: toPositionMajor(attributions, part.length, length), predictions: predictSequences(saved, part).values };
+}
+
+/** The explanation of the plan's sequences from all its chunks (in any order). */
+export function assembleExplanation(plan: ExplainPlan, chunks: Iterable<ExplainedChunk>): Explanation {
+  const n = plan.sequences.length;
+  const attributions = new Float32Array(n * plan.length * 4);
+  const predictions = new Float32Array(n * plan.outputs.length);
+  for (const c of chunks) {
+    attributions.set(c.attributions, c.start * plan.length * 4);
+    predictions.set(c.predictions, c.start * plan.outputs.length);
+  }
+  return {
+    method: plan.method,
+    task: plan.task,
+    ...(plan.head !== undefined ? { head: plan.head } : {}),
+    attributions,
+    length: plan.length,
+    sequences: plan.sequences,
+    predictions,
+    outputs: plan.outputs,
+  };
+}
+
+export function explainSequences(saved: SavedModel, sequences: readonly string[], options: ExplainOptions): Explanation {
+  const plan = explainPlan(saved, sequences, options);
+  const chunks: ExplainedChunk[] = [];
+  for (let index = 0; index < plan.chunks; index++) {
+    const chunk = explainChunk(saved, plan, index, options);
+    chunks.push(chunk);
+    options.onProgress?.(chunk.start + chunk.count, plan.sequences.length);
+  }
+  return assembleExplanation(plan, chunks);
 }

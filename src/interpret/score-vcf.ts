@@ -20,6 +20,12 @@ export interface ScoreVcfOptions extends VariantEffectOptions {
   onProblem?: ProblemPolicy;
   /** Keep each record's line as written (`record.text`), to write it back annotated. */
   keepText?: boolean;
+  /**
+   * Sharded scoring: only the rounds (groups of records, numbered from 0 in file order) this
+   * returns true for are scored and handed back; the others are read and passed over. Rounds
+   * are the same whoever scores them, so every model batch is the one a single process runs.
+   */
+  ownsRound?: (round: number) => boolean;
 }
 
 export interface ScoredAllele {
@@ -95,6 +101,15 @@ async function* scoreRecords(
   const hints = new ChromosomeHints(genome.chromosomes());
   let pending: ScoredRecord[] = [];
   let pendingAlleles = 0;
+  let round = 0;
+  const owned = (): boolean => {
+    const mine = options.ownsRound?.(round++) ?? true;
+    if (!mine) {
+      pending = [];
+      pendingAlleles = 0;
+    }
+    return mine;
+  };
   const score = async (): Promise<ScoredRecord[]> => {
     const alleles = pending.flatMap((r) => r.alleles);
     const input = alleles.map(({ allele }) => ({ chrom: allele.chrom, start: allele.start, ref: allele.ref, alt: allele.alts[0] ?? '' }));
@@ -120,9 +135,9 @@ async function* scoreRecords(
     const alleles = splitAlleles(record, header).map((allele) => ({ allele }));
     pending.push({ record, alleles });
     pendingAlleles += alleles.length;
-    if (pendingAlleles >= roundAlleles) yield await score();
+    if (pendingAlleles >= roundAlleles && owned()) yield await score();
   }
-  if (pending.length > 0) yield await score();
+  if (pending.length > 0 && owned()) yield await score();
 }
 
 /** Explains a missing chromosome when the genome has it under a `chr`-prefixed or unprefixed name. */

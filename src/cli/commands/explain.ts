@@ -1,12 +1,77 @@
 import type { Command } from 'commander';
-import { InputError } from '../../core/index.js';
-import { EXPLAIN_METHODS, explainSequences, explanationOutput, type ExplainMethod } from '../../interpret/explain.js';
-import { withCountProgress } from '../progress.js';
+import { InputError, setNumThreads } from '../../core/index.js';
+import { gatherParts, ownsPart, type ProcessGroup } from '../../distributed/index.js';
+import {
+  assembleExplanation, EXPLAIN_METHODS, explainChunk, explainPlan, explanationOutput, type ExplainedChunk, type ExplainMethod, type ExplainOptions,
+} from '../../interpret/explain.js';
+import { countProgress } from '../progress.js';
 import { writeExplainOutput } from '../../io/explain-output.js';
 import { readFastaRecords } from '../../io/fasta-records.js';
 import { loadModel } from '../../models/saved-model.js';
 import { writeFolderReport } from '../../report/folder-report.js';
 import { positiveInt } from '../parse.js';
+import { partShard, runRanked, WORKERS_HELP } from '../ranks.js';
+
+interface ExplainArgs {
+  model: string;
+  fasta: string;
+  method: string;
+  task?: string;
+  head?: string;
+  steps: number;
+  shuffles: number;
+  out: string;
+  threads?: number;
+  workers?: number;
+}
+
+function checkMethod(o: ExplainArgs): ExplainMethod {
+  if (!(EXPLAIN_METHODS as readonly string[]).includes(o.method)) throw new InputError(`unknown method '${o.method}'; choose one of ${EXPLAIN_METHODS.join(', ')}`);
+  return o.method as ExplainMethod;
+}
+
+async function explain(o: ExplainArgs, group: ProcessGroup | undefined): Promise<void> {
+  const method = checkMethod(o);
+  if (o.threads !== undefined) setNumThreads(o.threads);
+  const saved = loadModel(o.model);
+  try {
+    const { ids, sequences } = await readFastaRecords(o.fasta);
+    const options: ExplainOptions = {
+      method,
+      ...(o.task ? { task: o.task } : {}),
+      ...(o.head !== undefined ? { head: o.head as 'counts' | 'profile' } : {}),
+      steps: o.steps,
+      shuffles: o.shuffles,
+    };
+    const plan = explainPlan(saved, sequences, options);
+    const shard = partShard(group);
+    async function* ownChunks(): AsyncGenerator<ExplainedChunk> {
+      for (let index = 0; index < plan.chunks; index++) if (ownsPart(index, shard)) yield explainChunk(saved, plan, index, options);
+    }
+    const explained = group ? gatherParts(group, ownChunks()) : ownChunks();
+    if (group !== undefined && group.rank !== 0) {
+      for await (const _ of explained); // rank 0 writes
+      return;
+    }
+    const chunks: ExplainedChunk[] = [];
+    const progress = countProgress('explaining', 'sequences', plan.sequences.length);
+    try {
+      for await (const chunk of explained) {
+        chunks.push(chunk);
+        progress.update(chunk.start + chunk.count);
+      }
+    } finally {
+      progress.stop();
+    }
+    const result = assembleExplanation(plan, chunks);
+    const baseline = method === 'ig' || method === 'deeplift' ? { baseline: `${o.shuffles} dinucleotide-shuffled references` } : {};
+    writeExplainOutput(o.out, explanationOutput(result, ids, { model: o.model, ...baseline }));
+    await writeFolderReport(o.out, { indexCopy: true });
+    process.stderr.write(`wrote ${o.out}/attributions.npy (${ids.length} x ${result.length} x 4), predictions.tsv, sequences.fa, explain.json, report.html (and index.html)\n`);
+  } finally {
+    saved.model.dispose();
+  }
+}
 
 export function registerExplain(program: Command): void {
   program
@@ -23,28 +88,7 @@ export function registerExplain(program: Command): void {
     .option('--steps <n>', 'integrated-gradients steps', positiveInt, 50)
     .option('--shuffles <n>', 'dinucleotide-shuffled references (ig, deeplift)', positiveInt, 10)
     .requiredOption('--out <dir>', 'output folder')
-    .action(async (o: { model: string; fasta: string; method: string; task?: string; head?: string; steps: number; shuffles: number; out: string }) => {
-      if (!(EXPLAIN_METHODS as readonly string[]).includes(o.method)) throw new InputError(`unknown method '${o.method}'; choose one of ${EXPLAIN_METHODS.join(', ')}`);
-      const method = o.method as ExplainMethod;
-      const saved = loadModel(o.model);
-      try {
-        const { ids, sequences } = await readFastaRecords(o.fasta);
-        const result = withCountProgress('explaining', 'sequences', sequences.length, (onProgress) =>
-          explainSequences(saved, sequences, {
-            method,
-            ...(o.task ? { task: o.task } : {}),
-            ...(o.head !== undefined ? { head: o.head as 'counts' | 'profile' } : {}),
-            steps: o.steps,
-            shuffles: o.shuffles,
-            onProgress,
-          }),
-        );
-        const baseline = method === 'ig' || method === 'deeplift' ? { baseline: `${o.shuffles} dinucleotide-shuffled references` } : {};
-        writeExplainOutput(o.out, explanationOutput(result, ids, { model: o.model, ...baseline }));
-        await writeFolderReport(o.out, { indexCopy: true });
-        process.stderr.write(`wrote ${o.out}/attributions.npy (${ids.length} x ${result.length} x 4), predictions.tsv, sequences.fa, explain.json, report.html (and index.html)\n`);
-      } finally {
-        saved.model.dispose();
-      }
-    });
+    .option('--threads <n>', 'libtorch threads (per worker with --workers; default 1 there)', positiveInt)
+    .option('--workers <n>', WORKERS_HELP, positiveInt)
+    .action((o: ExplainArgs) => runRanked({ processes: o.workers, threads: o.threads, check: () => void checkMethod(o), run: (group) => explain(o, group) }));
 }

@@ -1,37 +1,41 @@
 import type { Command } from 'commander';
-import { InputError } from '../../core/index.js';
+import { InputError, setNumThreads } from '../../core/index.js';
+import { gatherParts, ownsPart, type PartShard, type ProcessGroup } from '../../distributed/index.js';
 import { centerWindow } from '../../genomics/intervals.js';
 import { predictProfiles, predictSequences, sequenceModelLength } from '../../interpret/predict.js';
 import { AtomicFileWriter } from '../../io/atomic-write.js';
-import { iterateBed } from '../../io/bed.js';
+import { iterateBed, type BedRecord } from '../../io/bed.js';
 import { countFastaRecords, iterateFastaRecords } from '../../io/fasta-records.js';
 import { openGenome, type Genome } from '../../io/genome.js';
 import { writeNpy } from '../../io/npy.js';
 import { countLinesStartingWith } from '../../io/text-lines.js';
-import { loadModel } from '../../models/saved-model.js';
+import { loadModel, type SavedModel } from '../../models/saved-model.js';
 import { InterruptedOutputs } from '../interrupted-outputs.js';
 import { countProgress } from '../progress.js';
+import { positiveInt } from '../parse.js';
+import { partShard, runRanked, WORKERS_HELP } from '../ranks.js';
 
-/** Sequences predicted per model call batch group (bounds memory on inputs of any size). */
-const CHUNK = 1024;
+/**
+ * Sequences per part of the job (bounds memory on inputs of any size; the unit --workers share
+ * out). A multiple of the prediction batch sizes, so every model batch is the one a single
+ * process would run.
+ */
+const CHUNK = 256;
 
 interface Named {
   id: string;
   sequence: string;
 }
 
-/** Windows of the model's length centred on each BED record; windows past a chromosome end are padded with N. */
-async function* bedWindows(bedPath: string, genome: Genome, genomePath: string, length: number): AsyncGenerator<Named> {
-  const sizes = genome.chromosomes();
-  for await (const r of iterateBed(bedPath)) {
-    const size = sizes.get(r.chrom);
-    if (size === undefined) throw new InputError(`${bedPath}: chromosome '${r.chrom}' is not in ${genomePath}`);
-    const w = centerWindow(r, length);
-    const start = Math.max(0, w.start);
-    const end = Math.min(size, w.end);
-    const bases = 'N'.repeat(start - w.start) + (await genome.fetch(r.chrom, start, end)) + 'N'.repeat(w.end - end);
-    yield { id: r.name ?? `${r.chrom}:${r.start}-${r.end}`, sequence: bases };
-  }
+/** The window of the model's length centred on a BED record; past a chromosome end it is padded with N. */
+async function bedWindow(r: BedRecord, genome: Genome, genomePath: string, bedPath: string, length: number): Promise<Named> {
+  const size = genome.chromosomes().get(r.chrom);
+  if (size === undefined) throw new InputError(`${bedPath}: chromosome '${r.chrom}' is not in ${genomePath}`);
+  const w = centerWindow(r, length);
+  const start = Math.max(0, w.start);
+  const end = Math.min(size, w.end);
+  const bases = 'N'.repeat(start - w.start) + (await genome.fetch(r.chrom, start, end)) + 'N'.repeat(w.end - end);
+  return { id: r.name ?? `${r.chrom}:${r.start}-${r.end}`, sequence: bases };
 }
 
 async function* fastaSequences(path: string): AsyncGenerator<Named> {
@@ -55,6 +59,107 @@ function countBedRecords(path: string): Promise<number> {
   return countLinesStartingWith(path, (b) => b !== 35 /* # */ && b !== 116 /* track */ && b !== 98 /* browser */ && b !== 10 && b !== 13);
 }
 
+/** One chunk's predictions: its TSV rows, and with --profiles its [n, outputs, positions] profiles. */
+interface PredictedChunk {
+  count: number;
+  rows: string;
+  profiles?: Float32Array;
+  positions?: number;
+}
+
+interface PredictArgs {
+  model: string;
+  fasta?: string;
+  bed?: string;
+  genome?: string;
+  out: string;
+  profiles?: string;
+  threads?: number;
+  workers?: number;
+}
+
+function checkArgs(o: PredictArgs): void {
+  if ((o.fasta === undefined) === (o.bed === undefined)) throw new InputError('give either --fasta or --bed (with --genome)');
+  if (o.bed !== undefined && o.genome === undefined) throw new InputError('--bed needs --genome');
+}
+
+/** This rank's chunks of the input (all of them when alone), predicted in the input's order. */
+async function* predictedChunks(o: PredictArgs, saved: SavedModel, genome: Genome | undefined, shard: PartShard | undefined): AsyncGenerator<PredictedChunk> {
+  const length = sequenceModelLength(saved);
+  const names = saved.description.task.outputs;
+  const records: AsyncIterable<Named | BedRecord> = o.fasta !== undefined ? fastaSequences(o.fasta) : iterateBed(o.bed!);
+  let index = 0;
+  for await (const chunk of chunks(records, CHUNK)) {
+    if (!ownsPart(index++, shard)) continue;
+    const named: Named[] = [];
+    for (const r of chunk) named.push('sequence' in r ? r : await bedWindow(r, genome!, o.genome!, o.bed!, length));
+    const sequences = named.map((c) => c.sequence);
+    // With --profiles one forward gives both the counts column and the profiles.
+    const profiles = o.profiles !== undefined ? predictProfiles(saved, sequences) : undefined;
+    const values = profiles?.counts ?? predictSequences(saved, sequences).values;
+    const rows = named.map((c, i) => [c.id, ...Array.from(values.subarray(i * names.length, (i + 1) * names.length), (v) => v.toPrecision(6))].join('\t'));
+    yield { count: named.length, rows: `${rows.join('\n')}\n`, ...(profiles ? { profiles: profiles.values, positions: profiles.positions } : {}) };
+  }
+}
+
+async function predict(o: PredictArgs, group: ProcessGroup | undefined): Promise<void> {
+  checkArgs(o);
+  if (o.threads !== undefined) setNumThreads(o.threads);
+  const saved = loadModel(o.model);
+  const genome = o.bed !== undefined ? await openGenome(o.genome!) : undefined;
+  const leader = group === undefined || group.rank === 0;
+  const outputs = new InterruptedOutputs();
+  try {
+    const length = sequenceModelLength(saved);
+    if (o.profiles !== undefined && saved.description.task.kind !== 'profile') {
+      throw new InputError(`--profiles needs a profile model (e.g. bpnet); this model's task is '${saved.description.task.kind}'`);
+    }
+    const own = predictedChunks(o, saved, genome, partShard(group));
+    const predicted = group ? gatherParts(group, own) : own;
+    if (!leader) {
+      for await (const _ of predicted); // rank 0 writes
+      return;
+    }
+    const total = o.fasta !== undefined ? await countFastaRecords(o.fasta) : await countBedRecords(o.bed!);
+    const names = saved.description.task.outputs;
+    const tsv = outputs.add(new AtomicFileWriter(o.out));
+    tsv.write(`${['id', ...names].join('\t')}\n`);
+    const profileParts: Float32Array[] = [];
+    let positions = 0;
+    let done = 0;
+    const progress = countProgress('predicting', 'sequences', total);
+    try {
+      for await (const chunk of predicted) {
+        tsv.write(chunk.rows);
+        if (chunk.profiles !== undefined) {
+          positions = chunk.positions!;
+          profileParts.push(chunk.profiles);
+        }
+        done += chunk.count;
+        progress.update(done);
+      }
+    } finally {
+      progress.stop();
+    }
+    if (done === 0) throw new InputError(`${o.fasta ?? o.bed}: no sequences to predict`);
+    if (o.profiles !== undefined) {
+      const values = new Float32Array(profileParts.reduce((n, p) => n + p.length, 0));
+      profileParts.reduce((at, p) => (values.set(p, at), at + p.length), 0);
+      writeNpy(o.profiles, { data: values, shape: [done, names.length, positions] });
+    }
+    tsv.commit();
+    process.stderr.write(`wrote ${done} predictions to ${o.out}\n`);
+    if (o.profiles !== undefined) {
+      const crop = (length - positions) / 2;
+      process.stderr.write(`wrote ${o.profiles} (${done} x ${names.length} x ${positions}: expected counts; position 0 is base ${crop + 1} of each ${length} bp window)\n`);
+    }
+  } finally {
+    outputs.release();
+    await genome?.close();
+    saved.model.dispose();
+  }
+}
+
 export function registerPredict(program: Command): void {
   program
     .command('predict')
@@ -65,60 +170,7 @@ export function registerPredict(program: Command): void {
     .option('--genome <file>', 'reference genome (FASTA or 2bit) for --bed')
     .requiredOption('--out <file>', 'output TSV')
     .option('--profiles <file.npy>', 'profile models (bpnet): also the predicted profiles, N x outputs x positions expected counts (numpy .npy, held in memory)')
-    .action(async (o: { model: string; fasta?: string; bed?: string; genome?: string; out: string; profiles?: string }) => {
-      if ((o.fasta === undefined) === (o.bed === undefined)) throw new InputError('give either --fasta or --bed (with --genome)');
-      if (o.bed !== undefined && o.genome === undefined) throw new InputError('--bed needs --genome');
-      const saved = loadModel(o.model);
-      const genome = o.bed !== undefined ? await openGenome(o.genome!) : undefined;
-      const outputs = new InterruptedOutputs();
-      try {
-        const length = sequenceModelLength(saved);
-        if (o.profiles !== undefined && saved.description.task.kind !== 'profile') {
-          throw new InputError(`--profiles needs a profile model (e.g. bpnet); this model's task is '${saved.description.task.kind}'`);
-        }
-        const total = o.fasta !== undefined ? await countFastaRecords(o.fasta) : await countBedRecords(o.bed!);
-        const input = o.fasta !== undefined ? fastaSequences(o.fasta) : bedWindows(o.bed!, genome!, o.genome!, length);
-        const names = saved.description.task.outputs;
-        const tsv = outputs.add(new AtomicFileWriter(o.out));
-        tsv.write(`${['id', ...names].join('\t')}\n`);
-        const profileParts: Float32Array[] = [];
-        let positions = 0;
-        let done = 0;
-        const progress = countProgress('predicting', 'sequences', total);
-        try {
-          for await (const chunk of chunks(input, CHUNK)) {
-            const sequences = chunk.map((c) => c.sequence);
-            // With --profiles one forward gives both the counts column and the profiles.
-            const profiles = o.profiles !== undefined ? predictProfiles(saved, sequences) : undefined;
-            const values = profiles?.counts ?? predictSequences(saved, sequences).values;
-            const rows = chunk.map((c, i) => [c.id, ...Array.from(values.subarray(i * names.length, (i + 1) * names.length), (v) => v.toPrecision(6))].join('\t'));
-            tsv.write(`${rows.join('\n')}\n`);
-            if (profiles !== undefined) {
-              positions = profiles.positions;
-              profileParts.push(profiles.values);
-            }
-            done += chunk.length;
-            progress.update(done);
-          }
-        } finally {
-          progress.stop();
-        }
-        if (done === 0) throw new InputError(`${o.fasta ?? o.bed}: no sequences to predict`);
-        if (o.profiles !== undefined) {
-          const values = new Float32Array(profileParts.reduce((n, p) => n + p.length, 0));
-          profileParts.reduce((at, p) => (values.set(p, at), at + p.length), 0);
-          writeNpy(o.profiles, { data: values, shape: [done, names.length, positions] });
-        }
-        tsv.commit();
-        process.stderr.write(`wrote ${done} predictions to ${o.out}\n`);
-        if (o.profiles !== undefined) {
-          const crop = (length - positions) / 2;
-          process.stderr.write(`wrote ${o.profiles} (${done} x ${names.length} x ${positions}: expected counts; position 0 is base ${crop + 1} of each ${length} bp window)\n`);
-        }
-      } finally {
-        outputs.release();
-        await genome?.close();
-        saved.model.dispose();
-      }
-    });
+    .option('--threads <n>', 'libtorch threads (per worker with --workers; default 1 there)', positiveInt)
+    .option('--workers <n>', `${WORKERS_HELP}`, positiveInt)
+    .action((o: PredictArgs) => runRanked({ processes: o.workers, threads: o.threads, check: () => checkArgs(o), run: (group) => predict(o, group) }));
 }

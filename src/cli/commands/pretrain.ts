@@ -4,7 +4,7 @@ import { loadPretrainConfig } from '../../train/load-pretrain-config.js';
 import { pretrainFromConfig } from '../../train/pretrain.js';
 import { progressReporter } from '../progress.js';
 import { positiveInt } from '../parse.js';
-import { runRanked, type RankOptions } from '../ranks.js';
+import { runRanked, trainingRank, type RankOptions } from '../ranks.js';
 
 interface PretrainArgs {
   config: string;
@@ -46,11 +46,10 @@ export function registerPretrain(program: Command): void {
     .option('--nproc <n>', 'data-parallel pretraining on n local processes (c10d with Gloo); under torchrun-style variables this process is one rank', positiveInt)
     .action((o: PretrainArgs) =>
       runRanked({
-        args: ['pretrain', '--config', o.config, '--out', o.out, ...(o.resume ? ['--resume'] : []), ...(o.plain ? ['--plain'] : [])],
+        processes: o.nproc,
         threads: o.threads,
-        nproc: o.nproc,
         check: () => void loadPretrainConfig(o.config),
-        run: (distributed) => pretrain(o, distributed),
+        run: (group) => pretrain(o, trainingRank(group)),
       }),
     );
 }

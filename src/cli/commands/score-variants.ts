@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, setNumThreads } from '../../core/index.js';
+import { gatherParts, ownsPart, type ProcessGroup } from '../../distributed/index.js';
 import { parseRegion } from '../../genomics/intervals.js';
 import { VARIANT_PROBLEM_KINDS } from '../../genomics/variant-windows.js';
 import { EFFECT_SCORES, leftAlignAlleles, type EffectScore } from '../../interpret/variant-effect.js';
@@ -17,6 +18,7 @@ import { writeVariantReport, type VariantExampleRecord } from '../../report/vari
 import { InterruptedOutputs } from '../interrupted-outputs.js';
 import { countProgress } from '../progress.js';
 import { positiveInt } from '../parse.js';
+import { partShard, runRanked, WORKERS_HELP } from '../ranks.js';
 
 interface ScoreVariantsOptions {
   model: string;
@@ -34,6 +36,7 @@ interface ScoreVariantsOptions {
   onProblem: string;
   infoPrefix: string;
   threads?: number;
+  workers?: number;
   report: string | boolean;
 }
 
@@ -120,8 +123,118 @@ async function reportExamples(saved: SavedModel, genome: Genome, result: Variant
   return examples;
 }
 
+function checkOptions(o: ScoreVariantsOptions): void {
+  if (o.onProblem !== 'skip' && o.onProblem !== 'fail') throw new InputError(`--on-problem must be skip or fail, got '${o.onProblem}'`);
+  parseScores(o.scores);
+  o.region.forEach(parseRegion);
+}
+
 function besideOut(out: string, suffix: string): string {
   return `${out.replace(/\.tsv$/i, '')}${suffix}`;
+}
+
+async function scoreVariants(o: ScoreVariantsOptions, group: ProcessGroup | undefined): Promise<void> {
+  checkOptions(o);
+  const scores = parseScores(o.scores);
+  if (o.threads !== undefined) setNumThreads(o.threads);
+  const regions = o.region.map(parseRegion);
+  const saved = loadModel(o.model);
+  // A language model's zero-shot LLR averages both strands unless asked not to (--no-both-strands is not offered: it is the method).
+  const lm = isLanguageModel(saved.model);
+  const bothStrands = lm || o.bothStrands === true;
+  const genome = await openGenome(o.genome);
+  const leader = group === undefined || group.rank === 0;
+  const shard = partShard(group);
+  const outputs = new InterruptedOutputs();
+  try {
+    const scoring = await scoreVcf(saved, genome, o.vcf, {
+      ...(shard ? { ownsRound: (round: number) => ownsPart(round, shard) } : {}),
+      batchSize: o.batchSize,
+      bothStrands,
+      leftAlign: o.leftAlign === true,
+      onProblem: o.onProblem as ProblemPolicy,
+      keepText: o.vcfOut !== undefined,
+      ...(scores ? { scores } : {}),
+      ...(o.outputs !== undefined ? { outputs: o.outputs.split(',').map((n) => n.trim()).filter((n) => n.length > 0) } : {}),
+      ...(regions.length > 0 ? { regions } : {}),
+    });
+    const batches = group ? gatherParts(group, scoring.batches) : scoring.batches;
+    if (!leader) {
+      for await (const _ of batches); // rank 0 writes
+      return;
+    }
+    const keys = o.vcfOut !== undefined ? infoKeys(scoring, o.infoPrefix) : undefined;
+    const tsv = outputs.add(new AtomicFileWriter(o.out));
+    tsv.write(`${['chrom', 'pos', 'id', 'ref', 'alt', ...scoring.outputs.flatMap((t) => scoring.scores.map((s) => `${t}:${s}`))].join('\t')}\n`);
+    const skippedFile = o.skipped ?? besideOut(o.out, '.skipped.tsv');
+    const skipped = outputs.add(new AtomicFileWriter(skippedFile));
+    skipped.write('chrom\tpos\tid\tref\talt\tproblem\tmessage\n');
+    const vcf = o.vcfOut !== undefined ? outputs.add(new AtomicFileWriter(o.vcfOut, { bgzf: /\.b?gz$/i.test(o.vcfOut) })) : undefined;
+    if (vcf) {
+      vcf.write(`${vcfHeader(scoring, keys!, o)}\n`);
+    }
+    const tally = new VariantProblemTally(o.vcf);
+    const summary = new VariantEffectSummary(scoring.outputs, scoring.scores);
+    const total = regions.length === 0 ? await countVcfRecords(o.vcf) : undefined;
+    const progress = countProgress('scoring', 'variants', total);
+    const started = Date.now();
+    let records = 0;
+    let scored = 0;
+    try {
+      for await (const batch of batches) {
+        for (const { record, alleles } of batch) {
+          for (const a of alleles) {
+            tally.add(a);
+            const columns = variantColumns(record, a.allele.alts[0] ?? '.');
+            if (a.values) {
+              scored++;
+              summary.add({ chrom: record.chrom, pos: record.start + 1, id: columns[2]!, ref: record.ref, alt: columns[4]! }, a.values);
+              const values = Array.from(a.values, (v) => formatValue(v, 'NA'));
+              tsv.write(`${columns.join('\t')}\t${values.join('\t')}\n`);
+            } else if (a.problem) {
+              skipped.write(`${columns.join('\t')}\t${a.problem.kind}\t${a.problem.message}\n`);
+            }
+          }
+          if (vcf) vcf.write(`${appendInfo(record.text!, vcfInfo(alleles, keys!, scoring.scores.length))}\n`);
+        }
+        records += batch.length;
+        progress.update(records);
+      }
+    } finally {
+      progress.stop();
+    }
+    const seconds = (Date.now() - started) / 1000;
+    for (const line of tally.summary()) process.stderr.write(`${line}\n`);
+    if (scored === 0 && tally.skipped > 0) {
+      throw new InputError(`none of the ${tally.skipped} alleles in ${o.vcf} could be scored (see above); nothing written`);
+    }
+    if (tally.skipped === 0) {
+      skipped.abort();
+      rmSync(skippedFile, { force: true }); // a list from an earlier run would no longer be true
+    }
+    for (const w of outputs.writers) if (w !== skipped || tally.skipped > 0) w.commit();
+    const reportPath = o.report === false ? undefined : typeof o.report === 'string' ? o.report : besideOut(o.out, '.report.html');
+    if (reportPath !== undefined) {
+      const result = summary.result();
+      writeVariantReport(reportPath, {
+        examples: lm ? [] : await reportExamples(saved, genome, result, o.leftAlign === true),
+        model: o.model,
+        vcf: o.vcf,
+        genome: o.genome,
+        bothStrands,
+        skipped: [...tally.counts].map(([kind, count]) => ({ kind, count })),
+        summary: result,
+      });
+    }
+    process.stderr.write(
+      `scored ${scored} alleles of ${records} variants in ${seconds.toFixed(1)} s (${(records / Math.max(seconds, 1e-3)).toFixed(0)} variants/s); ` +
+        `wrote ${o.out}${o.vcfOut ? `, ${o.vcfOut}` : ''}${reportPath ? `, ${reportPath}` : ''}${tally.skipped > 0 ? `; ${tally.skipped} skipped alleles in ${skippedFile}` : ''}\n`,
+    );
+  } finally {
+    outputs.release();
+    await genome.close();
+    saved.model.dispose();
+  }
 }
 
 export function registerScoreVariants(program: Command): void {
@@ -142,7 +255,7 @@ export function registerScoreVariants(program: Command): void {
     .option('--outputs <list>', 'comma-separated output (task or class) names to report (default: all)')
     .option('--on-problem <policy>', 'skip: report and skip alleles that cannot be scored (REF mismatch, symbolic, missing chromosome, chromosome end); fail: stop at the first', 'skip')
     .option('--info-prefix <text>', 'prefix of the INFO keys written with --vcf-out', 'STRAND')
-    .option('--threads <n>', 'libtorch threads', positiveInt)
+    .option('--threads <n>', 'libtorch threads (per worker with --workers; default 1 there)', positiveInt)
     .option('--report <file>', 'the HTML report: counts, effect distributions, largest effects (default: OUT with .report.html)')
     .option('--no-report', 'do not write the HTML report')
     .addHelpText('after', `
@@ -152,99 +265,8 @@ genome on both sides, so both windows have the model's length. Alleles are used 
 (VCF anchor bases kept) unless --left-align: then an indel in a repeat is moved to its leftmost
 position and shared bases are trimmed first, so every way of writing it gives the same windows.
 Multi-allelic records are scored per ALT allele.`)
-    .action(async (o: ScoreVariantsOptions) => {
-      if (o.onProblem !== 'skip' && o.onProblem !== 'fail') throw new InputError(`--on-problem must be skip or fail, got '${o.onProblem}'`);
-      const scores = parseScores(o.scores);
-      if (o.threads !== undefined) setNumThreads(o.threads);
-      const regions = o.region.map(parseRegion);
-      const saved = loadModel(o.model);
-      // A language model's zero-shot LLR averages both strands unless asked not to (--no-both-strands is not offered: it is the method).
-      const lm = isLanguageModel(saved.model);
-      const bothStrands = lm || o.bothStrands === true;
-      const genome = await openGenome(o.genome);
-      const outputs = new InterruptedOutputs();
-      try {
-        const scoring = await scoreVcf(saved, genome, o.vcf, {
-          batchSize: o.batchSize,
-          bothStrands,
-          leftAlign: o.leftAlign === true,
-          onProblem: o.onProblem as ProblemPolicy,
-          keepText: o.vcfOut !== undefined,
-          ...(scores ? { scores } : {}),
-          ...(o.outputs !== undefined ? { outputs: o.outputs.split(',').map((n) => n.trim()).filter((n) => n.length > 0) } : {}),
-          ...(regions.length > 0 ? { regions } : {}),
-        });
-        const keys = o.vcfOut !== undefined ? infoKeys(scoring, o.infoPrefix) : undefined;
-        const tsv = outputs.add(new AtomicFileWriter(o.out));
-        tsv.write(`${['chrom', 'pos', 'id', 'ref', 'alt', ...scoring.outputs.flatMap((t) => scoring.scores.map((s) => `${t}:${s}`))].join('\t')}\n`);
-        const skippedFile = o.skipped ?? besideOut(o.out, '.skipped.tsv');
-        const skipped = outputs.add(new AtomicFileWriter(skippedFile));
-        skipped.write('chrom\tpos\tid\tref\talt\tproblem\tmessage\n');
-        const vcf = o.vcfOut !== undefined ? outputs.add(new AtomicFileWriter(o.vcfOut, { bgzf: /\.b?gz$/i.test(o.vcfOut) })) : undefined;
-        if (vcf) {
-          vcf.write(`${vcfHeader(scoring, keys!, o)}\n`);
-        }
-        const tally = new VariantProblemTally(o.vcf);
-        const summary = new VariantEffectSummary(scoring.outputs, scoring.scores);
-        const total = regions.length === 0 ? await countVcfRecords(o.vcf) : undefined;
-        const progress = countProgress('scoring', 'variants', total);
-        const started = Date.now();
-        let records = 0;
-        let scored = 0;
-        try {
-          for await (const batch of scoring.batches) {
-            for (const { record, alleles } of batch) {
-              for (const a of alleles) {
-                tally.add(a);
-                const columns = variantColumns(record, a.allele.alts[0] ?? '.');
-                if (a.values) {
-                  scored++;
-                  summary.add({ chrom: record.chrom, pos: record.start + 1, id: columns[2]!, ref: record.ref, alt: columns[4]! }, a.values);
-                  const values = Array.from(a.values, (v) => formatValue(v, 'NA'));
-                  tsv.write(`${columns.join('\t')}\t${values.join('\t')}\n`);
-                } else if (a.problem) {
-                  skipped.write(`${columns.join('\t')}\t${a.problem.kind}\t${a.problem.message}\n`);
-                }
-              }
-              if (vcf) vcf.write(`${appendInfo(record.text!, vcfInfo(alleles, keys!, scoring.scores.length))}\n`);
-            }
-            records += batch.length;
-            progress.update(records);
-          }
-        } finally {
-          progress.stop();
-        }
-        const seconds = (Date.now() - started) / 1000;
-        for (const line of tally.summary()) process.stderr.write(`${line}\n`);
-        if (scored === 0 && tally.skipped > 0) {
-          throw new InputError(`none of the ${tally.skipped} alleles in ${o.vcf} could be scored (see above); nothing written`);
-        }
-        if (tally.skipped === 0) {
-          skipped.abort();
-          rmSync(skippedFile, { force: true }); // a list from an earlier run would no longer be true
-        }
-        for (const w of outputs.writers) if (w !== skipped || tally.skipped > 0) w.commit();
-        const reportPath = o.report === false ? undefined : typeof o.report === 'string' ? o.report : besideOut(o.out, '.report.html');
-        if (reportPath !== undefined) {
-          const result = summary.result();
-          writeVariantReport(reportPath, {
-            examples: lm ? [] : await reportExamples(saved, genome, result, o.leftAlign === true),
-            model: o.model,
-            vcf: o.vcf,
-            genome: o.genome,
-            bothStrands,
-            skipped: [...tally.counts].map(([kind, count]) => ({ kind, count })),
-            summary: result,
-          });
-        }
-        process.stderr.write(
-          `scored ${scored} alleles of ${records} variants in ${seconds.toFixed(1)} s (${(records / Math.max(seconds, 1e-3)).toFixed(0)} variants/s); ` +
-            `wrote ${o.out}${o.vcfOut ? `, ${o.vcfOut}` : ''}${reportPath ? `, ${reportPath}` : ''}${tally.skipped > 0 ? `; ${tally.skipped} skipped alleles in ${skippedFile}` : ''}\n`,
-        );
-      } finally {
-        outputs.release();
-        await genome.close();
-        saved.model.dispose();
-      }
-    });
+    .option('--workers <n>', WORKERS_HELP, positiveInt)
+    .action((o: ScoreVariantsOptions) =>
+      runRanked({ processes: o.workers, threads: o.threads, check: () => checkOptions(o), run: (group) => scoreVariants(o, group) }),
+    );
 }

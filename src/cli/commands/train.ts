@@ -5,7 +5,7 @@ import { saliencyExamples } from '../../interpret/explain.js';
 import { trainFromConfig, type TrainRunOptions } from '../../train/run-training.js';
 import { progressReporter } from '../progress.js';
 import { positiveInt } from '../parse.js';
-import { runRanked, type RankOptions } from '../ranks.js';
+import { runRanked, trainingRank, type RankOptions } from '../ranks.js';
 
 interface TrainArgs {
   config: string;
@@ -46,11 +46,10 @@ export function registerTrain(program: Command): void {
     .option('--nproc <n>', 'data-parallel training on n local processes (c10d with Gloo); under torchrun-style variables (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT) this process is one rank', positiveInt)
     .action((o: TrainArgs) =>
       runRanked({
-        args: ['train', '--config', o.config, '--out', o.out, ...(o.resume ? ['--resume'] : []), ...(o.plain ? ['--plain'] : [])],
+        processes: o.nproc,
         threads: o.threads,
-        nproc: o.nproc,
         check: () => void loadTrainConfig(o.config),
-        run: (distributed) => train(o, distributed),
+        run: (group) => train(o, trainingRank(group)),
       }),
     );
 }
