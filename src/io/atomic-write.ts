@@ -1,5 +1,5 @@
 /** Writing a file so that it is either absent or complete: temporary name in the same folder, fsync, rename. */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { BgzfEncoder } from './bgzf.js';
@@ -30,6 +30,7 @@ export class AtomicFileWriter {
 
   constructor(readonly path: string, { bgzf = false }: { bgzf?: boolean } = {}) {
     this.temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    mkdirSync(dirname(path), { recursive: true }); // an output folder that does not exist yet is made, as the folder commands do
     this.fd = openSync(this.temporary, 'wx');
     this.bgzf = bgzf ? new BgzfEncoder() : undefined;
   }

@@ -15,6 +15,8 @@ export interface RankOptions {
   /** Ranks to start (default all of 0..worldSize-1): leave one out to test a rank that never joins. */
   ranks?: number[];
   env?: Record<string, string>;
+  /** Arguments after the script. */
+  args?: readonly string[];
   /** Kill the ranks after this long (default 60 s). */
   killAfterMs?: number;
 }
@@ -39,7 +41,7 @@ export async function runRanks(script: string, worldSize: number, options: RankO
             MASTER_PORT: String(port),
             ...options.env,
           };
-          const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+          const child = spawn(process.execPath, [script, ...(options.args ?? [])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
           let stdout = '';
           let stderr = '';
           child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
