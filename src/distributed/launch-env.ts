@@ -1,6 +1,8 @@
 /**
  * torchrun's launch contract: RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT, LOCAL_RANK in the
- * environment of every rank; rank 0 serves the TCP store at MASTER_ADDR:MASTER_PORT.
+ * environment of every rank; rank 0 serves the TCP store at MASTER_ADDR:MASTER_PORT. c10d's
+ * TCP store listens on every interface, so ranks Strand launches on one machine meet through a
+ * file store instead (STRAND_STORE_FILE), and nothing listens beyond loopback.
  */
 import { InputError } from '../core/index.js';
 import { ProcessGroup, type ProcessGroupOptions } from './process-group.js';
@@ -16,6 +18,8 @@ export interface LaunchEnv {
 
 export const DEFAULT_MASTER_ADDR = '127.0.0.1';
 export const DEFAULT_MASTER_PORT = 29500;
+/** A file store path for the ranks of one local job; when set it replaces the TCP store. */
+export const STORE_FILE_VARIABLE = 'STRAND_STORE_FILE';
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback?: number): number {
   const text = env[name];
@@ -48,7 +52,9 @@ export function groupOptionsFromEnv(launch: LaunchEnv, env: NodeJS.ProcessEnv = 
   return {
     rank: launch.rank,
     worldSize: launch.worldSize,
-    store: { kind: 'tcp', host: launch.masterAddr, port: launch.masterPort, isServer: launch.rank === 0 },
+    store: env[STORE_FILE_VARIABLE]
+      ? { kind: 'file', path: env[STORE_FILE_VARIABLE] }
+      : { kind: 'tcp', host: launch.masterAddr, port: launch.masterPort, isServer: launch.rank === 0 },
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(env.GLOO_SOCKET_IFNAME ? { interface: env.GLOO_SOCKET_IFNAME } : {}),
   };

@@ -1,13 +1,17 @@
 /**
  * Starts N local ranks of one command with torchrun's variables (RANK, LOCAL_RANK, WORLD_SIZE,
- * MASTER_ADDR, MASTER_PORT) on a free loopback port. Rank 0 keeps this process's terminal;
+ * MASTER_ADDR, MASTER_PORT) and a fresh file store (STRAND_STORE_FILE), so no port is opened
+ * beyond Gloo's loopback connections. Rank 0 keeps this process's terminal;
  * the others' output is kept and shown only if they fail. When one rank fails the others are
  * stopped, so a run never hangs on a rank that is gone.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InputError } from '../core/index.js';
-import { DEFAULT_MASTER_ADDR } from './launch-env.js';
+import { DEFAULT_MASTER_ADDR, STORE_FILE_VARIABLE } from './launch-env.js';
 
 export interface LaunchOptions {
   nproc: number;
@@ -38,6 +42,7 @@ export async function launchLocalRanks(options: LaunchOptions): Promise<number> 
   const { nproc, report = (line) => process.stderr.write(`${line}\n`) } = options;
   if (!Number.isInteger(nproc) || nproc < 1) throw new InputError(`expected nproc to be a positive integer, got ${nproc}`);
   const port = options.masterPort ?? (await freePort());
+  const storeDir = mkdtempSync(join(tmpdir(), 'strand-ranks-'));
   const children: ChildProcess[] = [];
   const runs = Array.from({ length: nproc }, (_, rank) => {
     const env = {
@@ -48,6 +53,7 @@ export async function launchLocalRanks(options: LaunchOptions): Promise<number> 
       WORLD_SIZE: String(nproc),
       MASTER_ADDR: DEFAULT_MASTER_ADDR,
       MASTER_PORT: String(port),
+      [STORE_FILE_VARIABLE]: join(storeDir, 'store'),
     };
     const child = spawn(process.execPath, [...options.args], { env, stdio: rank === 0 ? 'inherit' : ['ignore', 'ignore', 'pipe'] });
     children.push(child);
@@ -67,5 +73,6 @@ export async function launchLocalRanks(options: LaunchOptions): Promise<number> 
       children.forEach((c, r) => r !== outcome.rank && c.exitCode === null && c.kill('SIGTERM'));
     }),
   );
+  rmSync(storeDir, { recursive: true, force: true });
   return failed?.code ?? 0;
 }

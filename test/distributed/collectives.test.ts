@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { InputError } from '../../src/core/index.js';
-import { DISTRIBUTED_UNAVAILABLE, distributedAvailable, requireDistributed } from '../../src/distributed/index.js';
+import { DISTRIBUTED_UNAVAILABLE, distributedAvailable, launchLocalRanks, requireDistributed } from '../../src/distributed/index.js';
 import { lastJson, rankScript, runRanks, type RankRun } from './spawn-ranks.js';
 
 const skip = distributedAvailable() ? false : 'addon built without gloo';
@@ -82,4 +82,23 @@ test('without the gloo headers the addon has no process group, and the error say
   assert.throws(() => requireDistributed({}), (err: unknown) => err instanceof InputError && err.message === DISTRIBUTED_UNAVAILABLE);
   assert.match(DISTRIBUTED_UNAVAILABLE, /libgloo-dev/);
   assert.equal(typeof distributedAvailable(), 'boolean');
+});
+
+test('ranks launched on one machine meet through a file store: nothing listens beyond loopback', { skip }, async () => {
+  // The detector first: under torchrun's variables rank 0 serves c10d's TCP store, which listens on every interface.
+  const tcp = await runRanks(rankScript('listen-rank'), 2);
+  const served = lastJson<{ listening: string[] }>(tcp[0]!).listening;
+  assert.ok(served.some((a) => a === '0.0.0.0' || a === '::'), `TCP store rank 0 listens on ${served.join(', ')}`);
+  const dir = mkdtempSync(join(tmpdir(), 'strand-listen-'));
+  try {
+    const lines: string[] = [];
+    const code = await launchLocalRanks({ nproc: 2, args: [rankScript('listen-rank')], env: { STRAND_TEST_OUT: dir }, report: (l) => lines.push(l) });
+    assert.equal(code, 0, lines.join('\n'));
+    for (const rank of [0, 1]) {
+      const { listening } = JSON.parse(readFileSync(join(dir, `${rank}.json`), 'utf8')) as { listening: string[] };
+      assert.ok(listening.every((a) => a.startsWith('127.') || a === '::1'), `rank ${rank} listens on ${listening.join(', ')}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
