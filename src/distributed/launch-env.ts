@@ -47,8 +47,22 @@ export function readLaunchEnv(env: NodeJS.ProcessEnv = process.env): LaunchEnv |
   };
 }
 
-/** Process-group options for a rank launched with torchrun's variables (GLOO_SOCKET_IFNAME picks Gloo's interface). */
-export function groupOptionsFromEnv(launch: LaunchEnv, env: NodeJS.ProcessEnv = process.env, timeoutMs?: number): ProcessGroupOptions {
+/** Seconds joining and each collective may wait for the other ranks (default: PyTorch's 30 minutes). */
+export const TIMEOUT_VARIABLE = 'STRAND_DIST_TIMEOUT';
+
+function timeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const text = env[TIMEOUT_VARIABLE];
+  if (text === undefined || text === '') return undefined;
+  const seconds = Number(text);
+  if (!(Number.isFinite(seconds) && seconds > 0)) throw new InputError(`expected ${TIMEOUT_VARIABLE} to be a positive number of seconds, got '${text}'`);
+  return seconds * 1000;
+}
+
+/**
+ * Process-group options for a rank launched with torchrun's variables (GLOO_SOCKET_IFNAME picks
+ * Gloo's interface, STRAND_DIST_TIMEOUT the timeout in seconds).
+ */
+export function groupOptionsFromEnv(launch: LaunchEnv, env: NodeJS.ProcessEnv = process.env, timeoutMs = timeoutFromEnv(env)): ProcessGroupOptions {
   return {
     rank: launch.rank,
     worldSize: launch.worldSize,

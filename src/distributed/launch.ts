@@ -8,7 +8,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { InputError } from '../core/index.js';
 import { DEFAULT_MASTER_ADDR, STORE_FILE_VARIABLE } from './launch-env.js';
@@ -37,13 +38,39 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Runs the ranks to the end; resolves to 0 when all succeeded, else the first failing rank's exit code. */
+/** How long the other ranks get to notice a failed rank and stop by themselves before they are stopped. */
+const GRACE_MS = 3000;
+
+interface RankOutcome {
+  rank: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+const exitCode = (o: RankOutcome): number => o.code ?? 128 + (o.signal ? constants.signals[o.signal] : 0);
+
+/**
+ * Runs the ranks to the end; resolves to 0 when all succeeded. When one fails, the others get a
+ * moment to stop on their own (a rank waiting in a collective notices the lost connection and
+ * says which rank is gone), then are stopped. The cause reported is a rank killed by a signal
+ * (it cannot speak for itself), else the first rank that failed; its exit code is returned.
+ */
 export async function launchLocalRanks(options: LaunchOptions): Promise<number> {
   const { nproc, report = (line) => process.stderr.write(`${line}\n`) } = options;
   if (!Number.isInteger(nproc) || nproc < 1) throw new InputError(`expected nproc to be a positive integer, got ${nproc}`);
   const port = options.masterPort ?? (await freePort());
   const storeDir = mkdtempSync(join(tmpdir(), 'strand-ranks-'));
   const children: ChildProcess[] = [];
+  const stoppedHere = new Set<number>();
+  const failures: RankOutcome[] = [];
+  let stopTimer: NodeJS.Timeout | undefined;
+  const stopOthers = () =>
+    children.forEach((c, r) => {
+      if (c.exitCode !== null || c.signalCode !== null) return;
+      stoppedHere.add(r);
+      c.kill('SIGTERM');
+    });
   const runs = Array.from({ length: nproc }, (_, rank) => {
     const env = {
       ...process.env,
@@ -59,20 +86,22 @@ export async function launchLocalRanks(options: LaunchOptions): Promise<number> 
     children.push(child);
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    return new Promise<{ rank: number; code: number; stderr: string }>((resolve) => {
-      child.on('close', (code, signal) => resolve({ rank, code: code ?? (signal ? 1 : 0), stderr }));
+    return new Promise<void>((resolve) => {
+      child.on('close', (code, signal) => {
+        if (code !== 0 && !stoppedHere.has(rank)) {
+          failures.push({ rank, code, signal, stderr });
+          stopTimer ??= setTimeout(stopOthers, GRACE_MS);
+        }
+        resolve();
+      });
     });
   });
-  let failed: { rank: number; code: number } | undefined;
-  await Promise.all(
-    runs.map(async (run) => {
-      const outcome = await run;
-      if (outcome.code === 0 || failed !== undefined) return;
-      failed = outcome;
-      if (outcome.rank !== 0) report(`rank ${outcome.rank} failed (exit ${outcome.code}):\n${outcome.stderr.trim()}`);
-      children.forEach((c, r) => r !== outcome.rank && c.exitCode === null && c.kill('SIGTERM'));
-    }),
-  );
+  await Promise.all(runs);
+  clearTimeout(stopTimer);
   rmSync(storeDir, { recursive: true, force: true });
-  return failed?.code ?? 0;
+  const cause = failures.find((f) => f.signal !== null) ?? failures[0];
+  if (cause === undefined) return 0;
+  if (cause.signal !== null) report(`strand: rank ${cause.rank} of ${nproc} was killed by ${cause.signal}; the other ranks stopped`);
+  else if (cause.rank !== 0) report(`rank ${cause.rank} failed (exit ${cause.code}):\n${cause.stderr.trim()}`);
+  return exitCode(cause);
 }

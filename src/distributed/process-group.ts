@@ -4,7 +4,7 @@
  * Every collective returns a Promise: the waiting happens off the event loop. All ranks must
  * call the same collectives in the same order.
  */
-import { InputError, Tensor } from '../core/index.js';
+import { InputError, Tensor, TorchError } from '../core/index.js';
 import type { NativeDistributed } from '../core/binding.js';
 import { requireDistributed } from './availability.js';
 
@@ -32,6 +32,9 @@ export interface ProcessGroupOptions {
 export type ReduceOp = 'sum' | 'avg' | 'max' | 'min';
 
 export const DEFAULT_TIMEOUT_MS = 1_800_000;
+
+/** What Gloo says when the other end of a rank-to-rank connection went away. */
+const PEER_GONE = /connection (reset|closed) by peer|read error|write error|socket closed|broken pipe|end of file/i;
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 
@@ -94,6 +97,19 @@ export class ProcessGroup {
     return new ProcessGroup(native, id, options.rank, options.worldSize);
   }
 
+  /** A collective, with a lost peer named in its error (Gloo names only an address). */
+  async #collective<T>(op: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (!PEER_GONE.test(message)) throw err;
+      const peer = this.worldSize === 2 ? `rank ${1 - this.rank}` : 'another rank';
+      const detail = message.replace(/^.*?\]\s*/, '');
+      throw new TorchError(`${op} on rank ${this.rank} of ${this.worldSize}: ${peer} is gone (it exited, crashed or was killed; Gloo: ${detail}); this rank stops too`, { op, cause: err });
+    }
+  }
+
   get #group(): number {
     if (this.#id === null) throw new InputError('the process group was destroyed');
     return this.#id;
@@ -109,7 +125,7 @@ export class ProcessGroup {
       const integral = tensors.find((t) => !t.dtype.startsWith('float') && t.dtype !== 'bfloat16');
       if (integral !== undefined) throw new InputError(`allreduce 'avg' needs floating-point tensors, got ${integral.dtype}`);
     }
-    await this.#native.allreduce(this.#group, tensors.map((t) => t.handle), op);
+    await this.#collective('allreduce', () => this.#native.allreduce(this.#group, tensors.map((t) => t.handle), op));
   }
 
   /** Copies rank `root`'s values of `tensors` into every rank's `tensors`, in place. */
@@ -118,18 +134,18 @@ export class ProcessGroup {
     if (!Number.isInteger(root) || root < 0 || root >= this.worldSize) {
       throw new InputError(`expected the broadcast root to be a rank in [0, ${this.worldSize - 1}], got ${root}`);
     }
-    await this.#native.broadcast(this.#group, tensors.map((t) => t.handle), root);
+    await this.#collective('broadcast', () => this.#native.broadcast(this.#group, tensors.map((t) => t.handle), root));
   }
 
   /** Every rank's `tensor` (same shape and dtype on all ranks), in rank order. */
   async allgather(tensor: Tensor): Promise<Tensor[]> {
-    const handles = await this.#native.allgather(this.#group, tensor.handle);
+    const handles = await this.#collective('allgather', () => this.#native.allgather(this.#group, tensor.handle));
     return handles.map((h) => new Tensor(h));
   }
 
   /** Waits until every rank arrives; on timeout rank 0 names the ranks that did not. */
   async barrier(): Promise<void> {
-    await this.#native.barrier(this.#group);
+    await this.#collective('barrier', () => this.#native.barrier(this.#group));
   }
 
   /** Leaves the group (its connections close). Idempotent. */

@@ -30,6 +30,8 @@ export interface TrainerProgress {
   epochsWithoutImprovement: number;
   /** One record per completed epoch (what log.jsonl holds). */
   history: Record<string, number>[];
+  /** Ranks of the run that wrote the checkpoint (absent: 1). */
+  worldSize?: number;
 }
 
 export interface CheckpointParts {

@@ -125,6 +125,19 @@ function accumulationGroup(b: number, batches: number, k: number): { first: bool
   return { first: b === start, last: b === start + size - 1, size };
 }
 
+/**
+ * Where a run resumed on `worldSize` ranks continues an epoch a checkpoint of another world
+ * size left mid-way. Ranks take interleaved positions of the epoch's one order, so after s
+ * batches on W ranks the first s x W batches' worth of that order is done; the new world
+ * continues at the last of its own batch boundaries (and accumulation groups) not past that
+ * point: nothing is skipped, fewer than one global batch is seen twice.
+ */
+function stepsOnNewWorld(progress: TrainerProgress, worldSize: number, accumulate: number): number {
+  const saved = progress.worldSize ?? 1;
+  if (saved === worldSize || progress.stepInEpoch === 0) return progress.stepInEpoch;
+  return Math.floor((progress.stepInEpoch * saved) / (worldSize * accumulate)) * accumulate;
+}
+
 function freshProgress(): TrainerProgress {
   return { epoch: 0, stepInEpoch: 0, globalStep: 0, epochLossSum: 0, epochExamples: 0, best: null, epochsWithoutImprovement: 0, history: [] };
 }
@@ -145,6 +158,7 @@ export async function fit<O>(options: FitOptions<O>): Promise<FitResult> {
     const loaded = loadCheckpoint(options.checkpointPath, parts);
     progress = loaded.progress;
     resumeRng = loaded.rng;
+    progress.stepInEpoch = stepsOnNewWorld(progress, distributed?.worldSize ?? 1, accumulate);
     onEvent({ type: 'resume', epoch: progress.epoch, step: progress.stepInEpoch, path: options.checkpointPath });
   }
   // Every rank resumed from the same file; rank 0's weights win all the same (as PyTorch DDP's start).
@@ -153,7 +167,7 @@ export async function fit<O>(options: FitOptions<O>): Promise<FitResult> {
   const checkpoint = () => {
     if (options.checkpointPath === undefined || !leader) return;
     const current = getRngState();
-    saveCheckpoint(options.checkpointPath, parts, progress, { current, epochStart: progress.stepInEpoch === 0 ? current : epochStartRng });
+    saveCheckpoint(options.checkpointPath, parts, { ...progress, worldSize: distributed?.worldSize ?? 1 }, { current, epochStart: progress.stepInEpoch === 0 ? current : epochStartRng });
     onEvent({ type: 'checkpoint', path: options.checkpointPath, epoch: progress.epoch, step: progress.stepInEpoch });
   };
   const lr = () => optimizer.paramGroups[0]!.lr;
