@@ -29,6 +29,7 @@ import { openGenome, type Genome, type OpenGenomeOptions } from '../io/genome.js
 import { randomShiftIntervals } from './augment.js';
 import type { Batch, BatchSource } from './batch.js';
 import { Random } from './random.js';
+import { checkShard, shardPositions, type Shard } from './shard.js';
 import { WindowWorkerPool } from './window-pool.js';
 import { encodeWindowBatch, type WindowBatchRequest } from './window-reader.js';
 
@@ -72,6 +73,11 @@ export interface GenomicBatchOptions {
   prefetch?: number;
   /** Value of N / IUPAC codes in the four channels: 0.25 (default) or 0. */
   unknown?: 0 | 0.25;
+  /**
+   * Data-parallel training: this rank's share of every epoch (DistributedSampler's rules, see
+   * shard.ts). Every rank draws the same epoch order; augmentations are drawn per rank.
+   */
+  shard?: Shard;
 }
 
 /** A batch source over genomic windows (none: zero batches); `close()` stops the workers (and closes a genome opened from a path). */
@@ -189,6 +195,8 @@ class GenomicBatches implements GenomicBatchSource {
   #closed = false;
   #rowSize: number;
   #order: { epoch: number; order: Int32Array } | undefined;
+  /** Positions of the epoch order this rank takes (data-parallel); undefined: all, in order. */
+  readonly #positions: number[] | undefined;
 
   constructor(options: GenomicBatchOptions, genome: Genome, ownGenome: boolean, length: number, targetShape: readonly number[], batchSize: number) {
     this.#options = options;
@@ -197,7 +205,9 @@ class GenomicBatches implements GenomicBatchSource {
     this.length = length;
     this.targetShape = targetShape;
     this.size = options.windows.length;
-    this.batchesPerEpoch = Math.ceil(this.size / batchSize);
+    if (options.shard !== undefined) checkShard(options.shard);
+    this.#positions = options.shard !== undefined && options.shard.worldSize > 1 ? shardPositions(this.size, options.shard) : undefined;
+    this.batchesPerEpoch = Math.ceil((this.#positions?.length ?? this.size) / batchSize);
     this.#rowSize = targetShape.reduce((a, b) => a * b, 1);
     const sizes = genome.chromosomes();
     this.#chromNames = [...sizes.keys()];
@@ -225,8 +235,13 @@ class GenomicBatches implements GenomicBatchSource {
     }
     const { batchSize, seed = 0, reverseComplement = 0, shift = 0 } = this.#options;
     const order = this.#epochOrder(epoch);
-    const indices = order.slice(batch * batchSize, Math.min(this.size, (batch + 1) * batchSize));
-    const random = new Random(mixSeed(AUGMENT_STREAM, seed, epoch, batch));
+    const positions = this.#positions;
+    const indices =
+      positions === undefined
+        ? order.slice(batch * batchSize, Math.min(this.size, (batch + 1) * batchSize))
+        : Int32Array.from(positions.slice(batch * batchSize, (batch + 1) * batchSize), (p) => order[p]!);
+    const shard = this.#options.shard;
+    const random = new Random(positions === undefined || shard === undefined ? mixSeed(AUGMENT_STREAM, seed, epoch, batch) : mixSeed(AUGMENT_STREAM, seed, epoch, batch, shard.rank));
     const selected = Array.from(indices, (i) => this.#options.windows[i]!);
     let windows = selected.map((w) => ({ chrom: w.chrom, start: w.start, end: w.end }));
     let shifts: Int32Array = new Int32Array(indices.length);

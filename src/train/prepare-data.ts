@@ -190,7 +190,7 @@ async function trackTargets(data: IntervalsData, part: IntervalDataset, profile:
   return { values: targets.values, shape: targets.shape };
 }
 
-async function intervalData(config: TrainConfig, data: IntervalsData): Promise<PreparedData> {
+async function intervalData(config: TrainConfig, data: IntervalsData, shard: Shard | undefined): Promise<PreparedData> {
   const regression = data.tracks !== undefined;
   const profile = config.task.kind === 'profile';
   if (regression && config.task.kind !== 'regression' && !profile) {
@@ -245,6 +245,7 @@ async function intervalData(config: TrainConfig, data: IntervalsData): Promise<P
         reverseComplement: data.augment.reverseComplement,
         shift: data.augment.shift,
         workers: data.workers,
+        ...(shard ? { shard } : {}),
       }),
     );
     for (const part of [split.validation, split.test]) {
@@ -361,10 +362,7 @@ export async function prepareData(config: TrainConfig, options: PrepareOptions =
   const { shard } = options;
   switch (config.data.kind) {
     case 'intervals':
-      if (shard !== undefined && shard.worldSize > 1) {
-        throw new ConfigError('data.kind', "data-parallel training does not shard streamed genome windows ('intervals') yet; use table, fasta, planted or expression data");
-      }
-      return intervalData(config, config.data);
+      return intervalData(config, config.data, shard);
     case 'expression':
       return expressionData(config, config.data, shard);
     default:

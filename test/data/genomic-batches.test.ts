@@ -327,3 +327,27 @@ test('throughput (printed, not asserted): 1,000 bp windows per second', async ()
   const human = join(SHARED_DATA, 'human_chr20_1mb_1kgp3', 'z.fa.gz');
   for (const workers of [0, 1, 2]) await measure('human-chr20-1mb(bgzip)', human, 'z', 1_000_000, 2_048, workers);
 });
+
+test('genomicBatches with a shard: ranks take disjoint interleaved parts of one epoch order (padded by wrapping); one rank is the whole source', async () => {
+  const f = fixture();
+  const options: GenomicBatchOptions = { genome: f.genome.path, windows: f.windows, targets: f.targets, batchSize: 4, seed: 9, workers: 0 };
+  const whole = await genomicBatches(options);
+  const ranks = await Promise.all([0, 1].map((rank) => genomicBatches({ ...options, shard: { rank, worldSize: 2 } })));
+  const alone = await genomicBatches({ ...options, shard: { rank: 0, worldSize: 1 } });
+  try {
+    for (const epoch of [0, 1]) {
+      const order = Array.from({ length: whole.batchesPerEpoch }, (_, b) => [...whole.plan(epoch, b).indices]).flat();
+      assert.deepEqual(Array.from({ length: alone.batchesPerEpoch }, (_, b) => [...alone.plan(epoch, b).indices]).flat(), order);
+      // 45 windows on 2 ranks: 23 each, rank 1's last one wraps to the order's first.
+      const shares = ranks.map((s) => Array.from({ length: s.batchesPerEpoch }, (_, b) => [...s.plan(epoch, b).indices]).flat());
+      assert.deepEqual(ranks.map((s) => s.batchesPerEpoch), [6, 6]);
+      assert.deepEqual(shares[0], order.filter((_, p) => p % 2 === 0));
+      assert.deepEqual(shares[1], [...order.filter((_, p) => p % 2 === 1), order[0]]);
+    }
+    const [x0] = (await collect(ranks[1]!, 0)).slice(-1);
+    assert.equal(x0!.xShape[0], 3, 'rank 1 ends on 23 - 5 x 4 = 3 windows');
+  } finally {
+    for (const s of [whole, alone, ...ranks]) await s.close();
+    f.genome.remove();
+  }
+});
