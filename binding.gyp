@@ -15,7 +15,8 @@
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
-        "<!@(node scripts/libtorch-flags.cjs include)"
+        "<!@(node scripts/libtorch-flags.cjs include)",
+        "native/shim"
       ],
       "libraries": ["<!@(node scripts/libtorch-flags.cjs libs)"],
       "defines": ["NAPI_CPP_EXCEPTIONS", "NAPI_VERSION=8", "<!@(node scripts/libtorch-flags.cjs defines)"],

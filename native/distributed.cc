@@ -6,8 +6,10 @@
 #include <torch/csrc/distributed/c10d/FileStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/csrc/distributed/c10d/reducer.hpp>
 
 #include <chrono>
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -290,6 +292,50 @@ Napi::Value Destroy(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// c10d's Reducer (what PyTorch's DistributedDataParallel runs): hooks on every parameter's
+// gradient accumulator copy finished gradients into flat buckets and start each bucket's
+// allreduce while backward goes on; the end of backward waits for them and writes the means
+// back into the gradients. Kept by id; a reducer holds its group's process group alive.
+auto& reducers = *new std::unordered_map<int, std::unique_ptr<c10d::Reducer>>();
+int nextReducerId = 1;
+
+// reducerCreate(group, params, bucketBytes, firstBucketBytes) -> id. Buckets as DDP builds them:
+// assigned over the parameters in order, then reversed (backward produces the last ones first).
+Napi::Value ReducerCreate(const Napi::CallbackInfo& info) {
+  const Group& g = GetGroup(info[0]);
+  std::vector<at::Tensor> params = TensorList(info[1], "reducer");
+  auto cap = static_cast<size_t>(info[2].As<Napi::Number>().Int64Value());
+  auto first = static_cast<size_t>(info[3].As<Napi::Number>().Int64Value());
+  std::vector<bool> sparse(params.size(), false);
+  auto [indices, limits] = c10d::compute_bucket_assignment_by_size(params, {first, cap}, sparse);
+  std::reverse(indices.begin(), indices.end());
+  std::reverse(limits.begin(), limits.end());
+  c10::intrusive_ptr<c10d::ProcessGroup> pg = g.pg;
+  auto reducer = std::make_unique<c10d::Reducer>(params, indices, limits, pg, sparse, static_cast<int64_t>(cap),
+                                                 /*find_unused_parameters=*/false, /*gradient_as_bucket_view=*/false,
+                                                 std::unordered_map<size_t, std::string>(), static_cast<int64_t>(first));
+  int id = nextReducerId++;
+  reducers.emplace(id, std::move(reducer));
+  return Napi::Number::New(info.Env(), id);
+}
+
+c10d::Reducer& GetReducer(const Napi::Value& id) {
+  auto it = reducers.find(id.As<Napi::Number>().Int32Value());
+  if (it == reducers.end()) throw Napi::Error::New(id.Env(), "the gradient reducer was destroyed");
+  return *it->second;
+}
+
+// reducerPrepare(id): the next backward reduces (DDP's prepare_for_backward, no unused-parameter search).
+Napi::Value ReducerPrepare(const Napi::CallbackInfo& info) {
+  GetReducer(info[0]).prepare_for_backward({});
+  return info.Env().Undefined();
+}
+
+Napi::Value ReducerDestroy(const Napi::CallbackInfo& info) {
+  reducers.erase(info[0].As<Napi::Number>().Int32Value());
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void InitDistributed(Napi::Env env, Napi::Object exports) {
@@ -300,6 +346,9 @@ void InitDistributed(Napi::Env env, Napi::Object exports) {
   Export<Allgather>(env, d, "allgather");
   Export<Barrier>(env, d, "barrier");
   Export<Destroy>(env, d, "destroy");
+  Export<ReducerCreate>(env, d, "reducerCreate");
+  Export<ReducerPrepare>(env, d, "reducerPrepare");
+  Export<ReducerDestroy>(env, d, "reducerDestroy");
   exports.Set("distributed", d);
 }
 

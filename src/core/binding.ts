@@ -55,6 +55,9 @@ export interface NativeDistributed {
   allgather(group: number, tensor: NativeHandle): Promise<NativeHandle[]>;
   barrier(group: number): Promise<void>;
   destroy(group: number): void;
+  reducerCreate(group: number, params: NativeHandle[], bucketBytes: number, firstBucketBytes: number): number;
+  reducerPrepare(reducer: number): void;
+  reducerDestroy(reducer: number): void;
 }
 
 export interface NativeBinding {

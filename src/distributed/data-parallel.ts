@@ -7,14 +7,22 @@
  */
 import { InputError, tensor, type Tensor } from '../core/index.js';
 import type { Module } from '../nn/index.js';
-import type { ProcessGroup } from './process-group.js';
+import type { GradientReducer, ProcessGroup } from './process-group.js';
 
 export interface DataParallelOptions {
   /** Bytes of gradients reduced together. Default 25 MiB (DDP's bucket_cap_mb). */
   bucketBytes?: number;
   /** Send rank 0's buffers (BatchNorm statistics) to every rank before each forward. Default true. */
   broadcastBuffers?: boolean;
+  /**
+   * Average during backward with c10d's Reducer once the first step has shown that every
+   * parameter gets a gradient (else, and with false, after backward). Default true.
+   */
+  overlap?: boolean;
 }
+
+/** DDP's first bucket: small, so the first allreduce starts early in backward. */
+const FIRST_BUCKET_BYTES = 1024 * 1024;
 
 export const DEFAULT_BUCKET_BYTES = 25 * 1024 * 1024;
 
@@ -53,6 +61,11 @@ export class DataParallel {
   readonly model: Module;
   readonly #bucketBytes: number;
   readonly #broadcastBuffers: boolean;
+  #overlap: boolean;
+  /** Decided after the first synchronised step; undefined before. */
+  #reducer: GradientReducer | undefined;
+  /** The last backward pass was averaged by the reducer. */
+  #reduced = false;
 
   constructor(group: ProcessGroup, model: Module, options: DataParallelOptions = {}) {
     const bucketBytes = options.bucketBytes ?? DEFAULT_BUCKET_BYTES;
@@ -61,6 +74,12 @@ export class DataParallel {
     this.model = model;
     this.#bucketBytes = bucketBytes;
     this.#broadcastBuffers = options.broadcastBuffers ?? true;
+    this.#overlap = (options.overlap ?? true) && group.worldSize > 1;
+  }
+
+  /** Gradients are averaged during backward by c10d's Reducer (from the second synchronised step). */
+  get overlapping(): boolean {
+    return this.#reducer !== undefined;
   }
 
   get rank(): number {
@@ -83,16 +102,38 @@ export class DataParallel {
     if (this.#broadcastBuffers && buffers.length > 0 && this.worldSize > 1) await this.group.broadcast(buffers, 0);
   }
 
+  #trainable(): Tensor[] {
+    return this.model.parameters().filter((p) => p.requiresGrad);
+  }
+
+  backward(sync: boolean, run: () => void): void {
+    this.#reduced = sync && this.#reducer !== undefined;
+    if (!this.#reduced) {
+      run();
+      return;
+    }
+    this.#reducer!.prepare();
+    this.#reducer!.backward(run);
+  }
+
   /**
-   * Each trainable parameter's gradient becomes its mean over ranks. A parameter without a
-   * gradient on this rank (unused in its forward) contributes zeros, so every rank reduces the
-   * same buckets. All buckets are in flight at once.
+   * Each trainable parameter's gradient becomes its mean over ranks: already done when the
+   * reducer ran in backward; else here, in flat buckets all in flight at once. A parameter
+   * without a gradient on this rank (unused in its forward) contributes zeros, so every rank
+   * reduces the same buckets. After the first such step, when every parameter had a gradient
+   * on every rank, later steps use the reducer.
    */
   async averageGradients(): Promise<void> {
-    const params = this.model.parameters().filter((p) => p.requiresGrad).reverse();
+    if (this.#reduced) {
+      this.#reduced = false;
+      return;
+    }
+    const params = this.#trainable().reverse();
+    let complete = 1;
     const grads = params.map((p) => {
       const g = p.grad;
       if (g !== null) return g;
+      complete = 0;
       const zeros = tensor(new Float32Array(p.numel), p.shape, p.dtype);
       p.grad = zeros;
       return zeros;
@@ -103,6 +144,17 @@ export class DataParallel {
     } finally {
       for (const g of grads) g.dispose();
     }
+    if (this.#overlap && this.#reducer === undefined) {
+      const [everywhere] = await this.sum([complete]);
+      if (everywhere === this.worldSize) this.#reducer = this.group.gradientReducer(this.#trainable(), this.#bucketBytes, FIRST_BUCKET_BYTES);
+      else this.#overlap = false;
+    }
+  }
+
+  /** Releases the reducer (its hooks stay on the parameters but do nothing). */
+  destroy(): void {
+    this.#reducer?.destroy();
+    this.#reducer = undefined;
   }
 
   /** Element-wise sums of `values` over ranks (float64). */

@@ -102,12 +102,16 @@ export class ProcessGroup {
     try {
       return await run();
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      if (!PEER_GONE.test(message)) throw err;
-      const peer = this.worldSize === 2 ? `rank ${1 - this.rank}` : 'another rank';
-      const detail = message.replace(/^.*?\]\s*/, '');
-      throw new TorchError(`${op} on rank ${this.rank} of ${this.worldSize}: ${peer} is gone (it exited, crashed or was killed; Gloo: ${detail}); this rank stops too`, { op, cause: err });
+      throw this.#explainFailure(op, err);
     }
+  }
+
+  #explainFailure(op: string, err: unknown): unknown {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!PEER_GONE.test(message)) return err;
+    const peer = this.worldSize === 2 ? `rank ${1 - this.rank}` : 'another rank';
+    const detail = message.replace(/^.*?\]\s*/, '');
+    return new TorchError(`${op} on rank ${this.rank} of ${this.worldSize}: ${peer} is gone (it exited, crashed or was killed; Gloo: ${detail}); this rank stops too`, { op, cause: err });
   }
 
   get #group(): number {
@@ -148,6 +152,15 @@ export class ProcessGroup {
     await this.#collective('barrier', () => this.#native.barrier(this.#group));
   }
 
+  /**
+   * c10d's gradient Reducer over `params` (see GradientReducer): the allreduce of each bucket
+   * starts during backward, as soon as its gradients are done.
+   */
+  gradientReducer(params: readonly Tensor[], bucketBytes: number, firstBucketBytes: number): GradientReducer {
+    const id = this.#native.reducerCreate(this.#group, params.map((p) => p.handle), bucketBytes, firstBucketBytes);
+    return new GradientReducer(this.#native, id, (op, err) => this.#explainFailure(op, err));
+  }
+
   /** Leaves the group (its connections close). Idempotent. */
   destroy(): void {
     if (this.#id === null) return;
@@ -157,5 +170,45 @@ export class ProcessGroup {
 
   [Symbol.dispose](): void {
     this.destroy();
+  }
+}
+
+/**
+ * PyTorch DDP's own gradient Reducer (c10d), bound to a fixed list of parameters. After
+ * `prepare()`, the next backward pass averages every parameter's gradient over the ranks:
+ * hooks on the gradient accumulators fill flat buckets and start their allreduce while
+ * backward still runs, and backward returns once the means are in the gradients. Every
+ * parameter must receive a gradient in that pass. A backward without `prepare()` (gradient
+ * accumulation) stays local.
+ */
+export class GradientReducer {
+  readonly #native: NativeDistributed;
+  #id: number | null;
+  readonly #explain: (op: string, err: unknown) => unknown;
+
+  constructor(native: NativeDistributed, id: number, explain: (op: string, err: unknown) => unknown) {
+    this.#native = native;
+    this.#id = id;
+    this.#explain = explain;
+  }
+
+  prepare(): void {
+    if (this.#id === null) throw new InputError('the gradient reducer was destroyed');
+    this.#native.reducerPrepare(this.#id);
+  }
+
+  /** Runs a backward pass, naming a lost rank if the reduction inside it fails. */
+  backward(run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      throw this.#explain('allreduce of the gradients during backward', err);
+    }
+  }
+
+  destroy(): void {
+    if (this.#id === null) return;
+    this.#native.reducerDestroy(this.#id);
+    this.#id = null;
   }
 }

@@ -51,6 +51,11 @@ export interface DistributedTraining {
   synchronize(): Promise<void>;
   /** Before every forward pass in training: rank 0's buffers to every rank (PyTorch's broadcast_buffers). */
   beforeForward(): Promise<void>;
+  /**
+   * Runs a training step's backward pass; `sync` when an optimizer step follows it. The
+   * averaging may start here, overlapping the pass (as PyTorch's DDP does).
+   */
+  backward(sync: boolean, run: () => void): void;
   /** After the backward pass before an optimizer step: every gradient becomes its mean over ranks. */
   averageGradients(): Promise<void>;
   /** Element-wise sums of `values` over ranks. */
@@ -195,7 +200,9 @@ export async function fit<O>(options: FitOptions<O>): Promise<FitResult> {
           const value = options.loss(options.forward(batch.inputs), batch.targets, batch.weights);
           const scalar = value.item();
           if (!Number.isFinite(scalar)) return { loss: scalar, examples: 0 };
-          (group.size > 1 ? ops.mulScalar(value, 1 / group.size) : value).backward();
+          const scaled = group.size > 1 ? ops.mulScalar(value, 1 / group.size) : value;
+          if (distributed === undefined) scaled.backward();
+          else distributed.backward(group.last, () => scaled.backward());
           return { loss: scalar, examples: batch.targets.shape[0] ?? 1 };
         } finally {
           for (const t of batch.inputs) t.dispose();

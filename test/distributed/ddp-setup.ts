@@ -55,6 +55,8 @@ export interface TrainedState {
   state: Record<string, number[]>;
   history: Record<string, number>[];
   events: number;
+  /** Whether the ranks averaged inside backward by the end (always false alone). */
+  overlapping: boolean;
 }
 
 export interface TrainSetup {
@@ -99,7 +101,7 @@ export async function trainCase(c: DdpCase, setup: TrainSetup = {}): Promise<Tra
   const result = await fit(options);
   const state: Record<string, number[]> = {};
   for (const [k, t] of Object.entries(model.stateDict())) state[k] = t.toArray();
-  return { state, history: result.history.map(({ seconds: _s, ...rest }) => rest), events };
+  return { state, history: result.history.map(({ seconds: _s, ...rest }) => rest), events, overlapping: distributed?.overlapping ?? false };
 }
 
 /**

@@ -50,6 +50,8 @@ async function checkEquivalence(c: DdpCase, store: 'tcp' | 'file'): Promise<void
     // Rank 0's validation metrics reach every rank, so both keep the same history; only rank 0 reports and writes.
     assert.deepEqual(rank1!.history, rank0!.history);
     assert.equal(rank0!.history.length, 3);
+    // After the first step every later one averaged inside backward (c10d's Reducer), and still matched.
+    assert.deepEqual([rank0!.overlapping, rank1!.overlapping], [true, true]);
     assert.ok(rank0!.events > 0);
     assert.equal(rank1!.events, 0);
     assert.ok(existsSync(join(dir, 'checkpoint.safetensors')));
