@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/buffers.cc",
+        "native/cpu_allocator.cc",
         "native/distributed.cc",
         "native/dtypes.cc",
         "native/errors.cc",

@@ -14,4 +14,6 @@ await (await import('./windows.js')).benchWindows((line) => console.log(line));
 await (await import('./train-epoch.js')).benchTrainEpoch(threads, (line) => console.log(line));
 (await import('./interpret.js')).benchInterpret(threads, (line) => console.log(line));
 (await import('./score-variants.js')).benchScoreVariants(threads, (line) => console.log(line));
+(await import('./score-variants-workers.js')).benchScoreVariantsWorkers((line) => console.log(line));
+await (await import('./ddp-train-epoch.js')).benchDdpTrainEpoch((line) => console.log(line));
 await (await import('./serve-load.js')).benchServeLoad(threads, (line) => console.log(line));

@@ -23,7 +23,7 @@ const data = fileURLToPath(new URL('../../../shared/data/human_chr20_1mb_1kgp3',
 const RECORDS = 3000;
 const BATCH = 64;
 
-function prepare(dir: string): { model: string; fasta: string; vcf: string } {
+export function prepareVariantBench(dir: string): { model: string; fasta: string; vcf: string } {
   manualSeed(0);
   const options = { length: 600, tasks: 164 };
   const model = createModel('basset', options);
@@ -68,7 +68,7 @@ function maxDifference(a: string, b: string): number {
 export function benchScoreVariants(threads: number, emit: (line: string) => void, rounds = 2): void {
   const dir = mkdtempSync(join(tmpdir(), 'strand-bench-variants-'));
   try {
-    const files = prepare(dir);
+    const files = prepareVariantBench(dir);
     strandRun(files, join(dir, 'warm.tsv'), threads); // builds the .fai once, outside the timing
     const strand: number[] = [];
     const peer: number[] = [];

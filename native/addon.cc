@@ -1,6 +1,7 @@
 #include <napi.h>
 
 #include "buffers.h"
+#include "cpu_allocator.h"
 #include "distributed.h"
 #include "errors.h"
 #include "ops.h"
@@ -15,6 +16,7 @@ Napi::Value SetErrorClassEntry(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  InstallCpuAllocator();
   tensors::Init(env, exports);
   InitOps(env, exports);
   InitBuffers(env, exports);

@@ -8,6 +8,8 @@
 #include <torch/version.h>
 #include <torch/utils.h>
 
+#include <dlfcn.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -85,10 +87,28 @@ Napi::Value ExitInferenceMode(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// libtorch's thread setting does not reach OpenBLAS (Debian's BLAS for matrix products), whose
+// pthread build starts a worker per core and lets idle workers spin on sched_yield: with one
+// libtorch thread that worker took most of a core, in kernel time, from the process next door
+// (a data-parallel rank, say). So OpenBLAS gets the same count, when it is the loaded BLAS.
+void SetBlasThreads(int n) {
+  using SetThreads = void (*)(int);
+  static SetThreads setThreads = []() -> SetThreads {
+    for (const char* name : {"libopenblas.so.0", "libblas.so.3"}) {
+      void* handle = dlopen(name, RTLD_LAZY | RTLD_NOLOAD);
+      if (handle == nullptr) continue;
+      if (void* symbol = dlsym(handle, "openblas_set_num_threads")) return reinterpret_cast<SetThreads>(symbol);
+    }
+    return nullptr;
+  }();
+  if (setThreads != nullptr) setThreads(n);
+}
+
 Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   int n = info[0].As<Napi::Number>().Int32Value();
   if (n < 1) throw Napi::RangeError::New(info.Env(), "thread count must be at least 1");
   at::set_num_threads(n);
+  SetBlasThreads(n);
   return info.Env().Undefined();
 }
 
