@@ -7,6 +7,8 @@ import { getNumThreads, torchVersion } from '../src/index.js';
 import { benchModelSteps } from './model-steps.js';
 
 const threads = Number(process.env.STRAND_BENCH_THREADS ?? getNumThreads());
+// The peers' BLAS (OpenBLAS) ignores torch.set_num_threads; Strand's --threads sets it too. Same count on both sides.
+process.env.OPENBLAS_NUM_THREADS = String(threads);
 console.log(`# strand bench: libtorch ${torchVersion()}, ${threads} thread(s), batch 64`);
 benchModelSteps(threads, (line) => console.log(line));
 (await import('./lm-step.js')).benchLmStep(threads, (line) => console.log(line));

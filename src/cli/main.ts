@@ -8,6 +8,7 @@ import { registerExplain } from './commands/explain.js';
 import { registerMotifs } from './commands/motifs.js';
 import { registerInit } from './commands/init.js';
 import { registerPredict } from './commands/predict.js';
+import { registerEmbed } from './commands/embed.js';
 import { registerPretrain } from './commands/pretrain.js';
 import { registerReport } from './commands/report.js';
 import { registerScoreVariants } from './commands/score-variants.js';
@@ -29,7 +30,7 @@ const program = new Command()
     outputError: (text, write) => write(`strand: error: ${text.replace(/^error: /, '').trim()}\n`),
   });
 
-for (const register of [registerDemo, registerTrain, registerEvaluate, registerPredict, registerScoreVariants, registerExplain, registerMotifs, registerReport, registerServe, registerInit, registerTokenizer, registerPretrain]) register(program);
+for (const register of [registerDemo, registerTrain, registerEvaluate, registerPredict, registerScoreVariants, registerExplain, registerMotifs, registerReport, registerServe, registerInit, registerTokenizer, registerPretrain, registerEmbed]) register(program);
 for (const command of program.commands) command.exitOverride();
 
 try {

@@ -13,6 +13,7 @@ import { loadModel, type SavedModel } from '../../models/saved-model.js';
 import { InterruptedOutputs } from '../interrupted-outputs.js';
 import { countProgress } from '../progress.js';
 import { positiveInt } from '../parse.js';
+import { chunks } from '../parts.js';
 import { partShard, runRanked, WORKERS_HELP } from '../ranks.js';
 
 /**
@@ -40,18 +41,6 @@ async function bedWindow(r: BedRecord, genome: Genome, genomePath: string, bedPa
 
 async function* fastaSequences(path: string): AsyncGenerator<Named> {
   for await (const r of iterateFastaRecords(path)) yield { id: r.id, sequence: r.sequence };
-}
-
-async function* chunks<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
-  let chunk: T[] = [];
-  for await (const item of items) {
-    chunk.push(item);
-    if (chunk.length === size) {
-      yield chunk;
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) yield chunk;
 }
 
 /** BED data lines (not headers, comments or blank lines), for the progress total. */
