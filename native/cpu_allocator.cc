@@ -33,6 +33,7 @@ constexpr size_t kSlack = size_t{64} << 10;
 // Each mapping starts with the block's size, so the data pointer alone frees it (oneDNN frees
 // through raw_deleter, with no context); data stays 64-byte aligned as libtorch's.
 constexpr size_t kHeader = 64;
+constexpr size_t kHugePage = size_t{2} << 20;
 
 size_t PageSize() {
   static const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
@@ -102,6 +103,7 @@ class BlockCache {
     size_t total = Mapped(size);
     void* base = mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (base == MAP_FAILED) throw std::bad_alloc();
+    if (total >= kHugePage) madvise(base, total, MADV_HUGEPAGE);
     mprotect(static_cast<char*>(base) + total - PageSize(), PageSize(), PROT_NONE);
     return base;
   }

@@ -35,7 +35,7 @@ export interface ExplainOptions {
 }
 
 /** Sequences explained per chunk (bounds the memory of one method call; progress is reported per chunk). */
-const EXPLAIN_CHUNK = 64;
+export const EXPLAIN_CHUNK = 64;
 
 export interface Explanation {
   method: ExplainMethod;

@@ -2,12 +2,15 @@ import type { Command } from 'commander';
 import { InputError, setNumThreads } from '../../core/index.js';
 import { gatherParts, ownsPart, type ProcessGroup } from '../../distributed/index.js';
 import {
-  assembleExplanation, EXPLAIN_METHODS, explainChunk, explainPlan, explanationOutput, type ExplainedChunk, type ExplainMethod, type ExplainOptions,
+  assembleExplanation, EXPLAIN_CHUNK, EXPLAIN_METHODS, explainChunk, explainPlan, explanationOutput, type ExplainedChunk, type ExplainMethod, type ExplainOptions, type ExplainPlan,
 } from '../../interpret/explain.js';
+import { explainLanguageModel, PSEUDO_LOG_LIKELIHOOD } from '../../interpret/lm-explain.js';
+import { fitLength } from '../../data/labelled-sequences.js';
+import { isLanguageModel } from '../../models/language-model.js';
 import { countProgress } from '../progress.js';
 import { writeExplainOutput } from '../../io/explain-output.js';
 import { readFastaRecords } from '../../io/fasta-records.js';
-import { loadModel } from '../../models/saved-model.js';
+import { loadModel, type SavedModel } from '../../models/saved-model.js';
 import { writeFolderReport } from '../../report/folder-report.js';
 import { positiveInt } from '../parse.js';
 import { partShard, runRanked, WORKERS_HELP } from '../ranks.js';
@@ -30,11 +33,34 @@ function checkMethod(o: ExplainArgs): ExplainMethod {
   return o.method as ExplainMethod;
 }
 
-async function explain(o: ExplainArgs, group: ProcessGroup | undefined): Promise<void> {
+/** A masked LM is explained by its own ISM (lm-explain.ts), in chunks like the other methods. */
+function languageModelPlan(saved: SavedModel, sequences: readonly string[]): ExplainPlan {
+  const length = saved.description.input.length ?? 0;
+  return {
+    method: 'ism',
+    task: PSEUDO_LOG_LIKELIHOOD,
+    length,
+    sequences: sequences.map((s) => fitLength(s, length)),
+    outputs: [PSEUDO_LOG_LIKELIHOOD],
+    chunks: Math.ceil(sequences.length / EXPLAIN_CHUNK),
+  };
+}
+
+function languageModelChunk(saved: SavedModel, plan: ExplainPlan, index: number): ExplainedChunk {
+  const start = index * EXPLAIN_CHUNK;
+  const part = plan.sequences.slice(start, start + EXPLAIN_CHUNK);
+  const e = explainLanguageModel(saved, part);
+  return { start, count: part.length, attributions: e.attributions, predictions: e.predictions };
+}
+
+async function explain(o: ExplainArgs, group: ProcessGroup | undefined, methodGiven: boolean): Promise<void> {
   const method = checkMethod(o);
   if (o.threads !== undefined) setNumThreads(o.threads);
   const saved = loadModel(o.model);
   try {
+    if (isLanguageModel(saved.model) && methodGiven && method !== 'ism') {
+      throw new InputError(`a language model is explained by masked-LM in-silico mutagenesis (--method ism: log P(base) - log P(reference) with each position masked), not '${method}'`);
+    }
     const { ids, sequences } = await readFastaRecords(o.fasta);
     const options: ExplainOptions = {
       method,
@@ -43,10 +69,14 @@ async function explain(o: ExplainArgs, group: ProcessGroup | undefined): Promise
       steps: o.steps,
       shuffles: o.shuffles,
     };
-    const plan = explainPlan(saved, sequences, options);
+    const lm = isLanguageModel(saved.model);
+    const plan = lm ? languageModelPlan(saved, sequences) : explainPlan(saved, sequences, options);
     const shard = partShard(group);
     async function* ownChunks(): AsyncGenerator<ExplainedChunk> {
-      for (let index = 0; index < plan.chunks; index++) if (ownsPart(index, shard)) yield explainChunk(saved, plan, index, options);
+      for (let index = 0; index < plan.chunks; index++) {
+        if (!ownsPart(index, shard)) continue;
+        yield lm ? languageModelChunk(saved, plan, index) : explainChunk(saved, plan, index, options);
+      }
     }
     const explained = group ? gatherParts(group, ownChunks()) : ownChunks();
     if (group !== undefined && group.rank !== 0) {
@@ -64,7 +94,7 @@ async function explain(o: ExplainArgs, group: ProcessGroup | undefined): Promise
       progress.stop();
     }
     const result = assembleExplanation(plan, chunks);
-    const baseline = method === 'ig' || method === 'deeplift' ? { baseline: `${o.shuffles} dinucleotide-shuffled references` } : {};
+    const baseline = plan.method === 'ig' || method === 'deeplift' ? { baseline: `${o.shuffles} dinucleotide-shuffled references` } : {};
     writeExplainOutput(o.out, explanationOutput(result, ids, { model: o.model, ...baseline }));
     await writeFolderReport(o.out, { indexCopy: true });
     process.stderr.write(`wrote ${o.out}/attributions.npy (${ids.length} x ${result.length} x 4), predictions.tsv, sequences.fa, explain.json, report.html (and index.html)\n`);
@@ -82,7 +112,7 @@ export function registerExplain(program: Command): void {
     )
     .requiredOption('--model <dir>', 'saved model folder')
     .requiredOption('--fasta <file>', 'sequences to explain')
-    .option('--method <name>', `one of ${EXPLAIN_METHODS.join(', ')}`, 'saliency')
+    .option('--method <name>', `one of ${EXPLAIN_METHODS.join(', ')}; a masked language model is always explained by ism (each position masked: log P(base) - log P(reference), both strands)`, 'saliency')
     .option('--task <name>', 'output (task or class) to explain; default the first')
     .option('--head <name>', "profile models (bpnet): 'counts' (predicted log total counts, default) or 'profile' (softmax-weighted profile logits, as BPNet)")
     .option('--steps <n>', 'integrated-gradients steps', positiveInt, 50)
@@ -90,5 +120,8 @@ export function registerExplain(program: Command): void {
     .requiredOption('--out <dir>', 'output folder')
     .option('--threads <n>', 'libtorch threads (per worker with --workers; default 1 there)', positiveInt)
     .option('--workers <n>', WORKERS_HELP, positiveInt)
-    .action((o: ExplainArgs) => runRanked({ processes: o.workers, threads: o.threads, check: () => void checkMethod(o), run: (group) => explain(o, group) }));
+    .action((o: ExplainArgs, command: Command) => {
+      const methodGiven = command.getOptionValueSource('method') !== 'default';
+      return runRanked({ processes: o.workers, threads: o.threads, check: () => void checkMethod(o), run: (group) => explain(o, group, methodGiven) });
+    });
 }
