@@ -1,5 +1,6 @@
 #include "tensor_table.h"
 
+#include <algorithm>
 #include <sstream>
 #include <vector>
 
@@ -15,6 +16,12 @@ struct Slot {
   at::Tensor tensor;
   int64_t bytes = 0;  // reported to V8 as external memory, so forgotten tensors prompt a GC
 };
+
+// At most this much of one tensor is reported. V8 starts a major collection whenever external
+// memory grows past its limit; reported in full, every large activation of a forward pass did
+// that, and concurrent marking took a fifth of the CPU of variant scoring. Tensors are freed by
+// dispose / tidy; the GC only catches the forgotten ones, and a capped report still prompts it.
+constexpr int64_t kReportedBytesCap = int64_t{1} << 16;
 
 std::vector<Slot> slots;
 std::vector<uint32_t> freeSlots;
@@ -77,7 +84,7 @@ Napi::Value Put(Napi::Env env, at::Tensor t) {
     slots.emplace_back();
   }
   Slot& s = slots[id];
-  s.bytes = StorageBytes(t);
+  s.bytes = std::min(StorageBytes(t), kReportedBytesCap);
   s.tensor = std::move(t);
   live++;
   if (s.bytes != 0) Napi::MemoryManagement::AdjustExternalMemory(env, s.bytes);
