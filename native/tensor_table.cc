@@ -17,11 +17,11 @@ struct Slot {
   int64_t bytes = 0;  // reported to V8 as external memory, so forgotten tensors prompt a GC
 };
 
-// At most this much of one tensor is reported. V8 starts a major collection whenever external
+// At most 1 MiB of one tensor is reported. V8 starts a major collection whenever external
 // memory grows past its limit; reported in full, every large activation of a forward pass did
 // that, and concurrent marking took a fifth of the CPU of variant scoring. Tensors are freed by
 // dispose / tidy; the GC only catches the forgotten ones, and a capped report still prompts it.
-constexpr int64_t kReportedBytesCap = int64_t{1} << 16;
+constexpr int64_t kReportedBytesCap = int64_t{1} << 20;
 
 std::vector<Slot> slots;
 std::vector<uint32_t> freeSlots;
