@@ -12,9 +12,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { consensusPwm, plantedMotifDataset } from '../src/data/planted-motifs.js';
 import { freePort } from '../src/distributed/index.js';
 import { median } from './timing.js';
+import { PLANTED_TABLE_ROWS, writePlantedTable } from './train-epoch.js';
 
 const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const peerScript = fileURLToPath(new URL('../../bench/peers/torch_ddp_epoch.py', import.meta.url));
@@ -51,15 +51,8 @@ async function peerRate(tsv: string): Promise<number> {
 export async function benchDdpTrainEpoch(emit: (line: string) => void, rounds = 2): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'strand-bench-ddp-'));
   try {
-    const count = 6000;
-    const data = plantedMotifDataset({
-      count,
-      length: 600,
-      motifs: ['GATAAG', 'CACGTG', 'CCGGAAGT'].map((c, i) => ({ name: `m${i}`, pwm: consensusPwm(c) })),
-      seed: 9,
-    });
-    const tsv = join(dir, 'data.tsv');
-    writeFileSync(tsv, `id\tsequence\t${data.tasks.join('\t')}\n${data.sequences.map((s, i) => `s${i}\t${s}\t${data.labels[i]!.join('\t')}`).join('\n')}\n`);
+    const count = PLANTED_TABLE_ROWS;
+    const tsv = writePlantedTable(dir);
     const config = join(dir, 'run.yaml');
     writeFileSync(
       config,

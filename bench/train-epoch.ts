@@ -16,17 +16,25 @@ import { benchLine, median, runPeer } from './timing.js';
 
 const peerScript = fileURLToPath(new URL('../../bench/peers/torch_train_epoch.py', import.meta.url));
 
+/** Rows planted with three motifs as a table (id, sequence, m0..m2) in `dir`: the training benches' data. */
+export const PLANTED_TABLE_ROWS = 6000;
+
+export function writePlantedTable(dir: string): string {
+  const data = plantedMotifDataset({
+    count: PLANTED_TABLE_ROWS,
+    length: 600,
+    motifs: ['GATAAG', 'CACGTG', 'CCGGAAGT'].map((c, i) => ({ name: `m${i}`, pwm: consensusPwm(c) })),
+    seed: 9,
+  });
+  const tsv = join(dir, 'data.tsv');
+  writeFileSync(tsv, `id\tsequence\t${data.tasks.join('\t')}\n${data.sequences.map((s, i) => `s${i}\t${s}\t${data.labels[i]!.join('\t')}`).join('\n')}\n`);
+  return tsv;
+}
+
 export async function benchTrainEpoch(threads: number, emit: (line: string) => void, rounds = 2): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'strand-bench-epoch-'));
   try {
-    const data = plantedMotifDataset({
-      count: 6000,
-      length: 600,
-      motifs: ['GATAAG', 'CACGTG', 'CCGGAAGT'].map((c, i) => ({ name: `m${i}`, pwm: consensusPwm(c) })),
-      seed: 9,
-    });
-    const tsv = join(dir, 'data.tsv');
-    writeFileSync(tsv, `id\tsequence\t${data.tasks.join('\t')}\n${data.sequences.map((s, i) => `s${i}\t${s}\t${data.labels[i]!.join('\t')}`).join('\n')}\n`);
+    const tsv = writePlantedTable(dir);
     const config = parseConfig(
       trainConfigSchema,
       `seed: 1

@@ -18,7 +18,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_train_epoch import model  # noqa: E402
+from torch_train_epoch import model, read_table  # noqa: E402
 
 
 def main():
@@ -27,19 +27,8 @@ def main():
     dist.init_process_group('gloo')
     rank = dist.get_rank()
     torch.manual_seed(1)
-    with open(path) as f:
-        f.readline()
-        rows = [line.rstrip('\n').split('\t') for line in f if line.strip()]
-    seqs = [r[1] for r in rows]
-    labels = np.array([[float(x) for x in r[2:]] for r in rows], dtype=np.float32)
-    table = np.full(256, 4, dtype=np.int64)
-    for i, b in enumerate('ACGT'):
-        table[ord(b)] = i
-    codes = table[np.frombuffer(''.join(seqs).encode('ascii'), dtype=np.uint8)].reshape(len(seqs), -1)
-    eye = np.vstack([np.eye(4, dtype=np.float32), np.full((1, 4), 0.25, dtype=np.float32)])
-    x = torch.from_numpy(np.ascontiguousarray(eye[codes].transpose(0, 2, 1)))
-    y = torch.from_numpy(labels)
-    n = len(seqs)
+    x, y = read_table(path)
+    n = x.shape[0]
     held = 2 * int(round(n * 0.01))
     train_idx = np.random.RandomState(1).permutation(n)[: n - held]
     data = TensorDataset(x[train_idx], y[train_idx])

@@ -22,13 +22,10 @@ def model(length, tasks):
     return nn.Sequential(*layers)
 
 
-def main():
-    path, threads = sys.argv[1], int(sys.argv[2])
-    torch.set_num_threads(threads)
-    torch.manual_seed(1)
-    start = time.perf_counter()
+def read_table(path):
+    """The TSV (id, sequence, labels...) as one-hot inputs [N, 4, L] (N: 0.25 each) and float targets [N, T]."""
     with open(path) as f:
-        header = f.readline().rstrip('\n').split('\t')
+        f.readline()
         rows = [line.rstrip('\n').split('\t') for line in f if line.strip()]
     seqs = [r[1] for r in rows]
     labels = np.array([[float(x) for x in r[2:]] for r in rows], dtype=np.float32)
@@ -38,9 +35,16 @@ def main():
         table[ord(b.lower())] = i
     codes = table[np.frombuffer(''.join(seqs).encode('ascii'), dtype=np.uint8)].reshape(len(seqs), -1)
     eye = np.vstack([np.eye(4, dtype=np.float32), np.full((1, 4), 0.25, dtype=np.float32)])
-    x = torch.from_numpy(np.ascontiguousarray(eye[codes].transpose(0, 2, 1)))
-    y = torch.from_numpy(labels)
-    n = len(seqs)
+    return torch.from_numpy(np.ascontiguousarray(eye[codes].transpose(0, 2, 1))), torch.from_numpy(labels)
+
+
+def main():
+    path, threads = sys.argv[1], int(sys.argv[2])
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    start = time.perf_counter()
+    x, y = read_table(path)
+    n = x.shape[0]
     order = np.random.RandomState(1).permutation(n)
     n_val, n_test = int(round(n * 0.1)), int(round(n * 0.1))
     train_idx = order[: n - n_val - n_test]

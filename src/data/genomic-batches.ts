@@ -240,8 +240,8 @@ class GenomicBatches implements GenomicBatchSource {
       positions === undefined
         ? order.slice(batch * batchSize, Math.min(this.size, (batch + 1) * batchSize))
         : Int32Array.from(positions.slice(batch * batchSize, (batch + 1) * batchSize), (p) => order[p]!);
-    const shard = this.#options.shard;
-    const random = new Random(positions === undefined || shard === undefined ? mixSeed(AUGMENT_STREAM, seed, epoch, batch) : mixSeed(AUGMENT_STREAM, seed, epoch, batch, shard.rank));
+    // A sharded rank draws its own augmentations; one process draws as it always did.
+    const random = new Random(positions === undefined ? mixSeed(AUGMENT_STREAM, seed, epoch, batch) : mixSeed(AUGMENT_STREAM, seed, epoch, batch, this.#options.shard!.rank));
     const selected = Array.from(indices, (i) => this.#options.windows[i]!);
     let windows = selected.map((w) => ({ chrom: w.chrom, start: w.start, end: w.end }));
     let shifts: Int32Array = new Int32Array(indices.length);

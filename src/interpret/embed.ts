@@ -4,11 +4,11 @@
  * optionally also over the reverse complement. Sequences of any length; consecutive sequences
  * of one length share a batch.
  */
-import { inferenceMode, InputError, tidy } from '../core/index.js';
+import { InputError } from '../core/index.js';
 import { reverseComplementBytes } from '../genomics/nucleotide-bytes.js';
 import { isLanguageModel, type LanguageModel } from '../models/language-model.js';
-import { tokenIdsOfWindows } from '../models/lm-predictions.js';
 import type { SavedModel } from '../models/saved-model.js';
+import { meanEmbeddings } from './zero-shot.js';
 
 export interface EmbedOptions {
   /** Average with the reverse complement's embedding (default true: the two strands are one molecule). */
@@ -21,8 +21,8 @@ export interface EmbedOptions {
 export function embeddingModel(saved: SavedModel): LanguageModel {
   const { model } = saved;
   if (isLanguageModel(model)) return model;
-  const encoder = model.children().find((child) => isLanguageModel(child));
-  if (encoder !== undefined && isLanguageModel(encoder)) return encoder;
+  const encoder = model.children().find(isLanguageModel);
+  if (encoder !== undefined) return encoder;
   throw new InputError(
     `embeddings come from a language model's encoder (conv-lm, transformer-lm, or an lm-classifier fine-tuned from one); this model is '${saved.description.architecture.name}'`,
   );
@@ -35,16 +35,15 @@ export function sequenceEmbeddings(saved: SavedModel, sequences: readonly string
   const D = model.hiddenSize;
   const out = new Float32Array(sequences.length * D);
   model.eval();
-  const embed = (windows: Uint8Array[]) => inferenceMode(() => tidy(() => model.encode(tokenIdsOfWindows(windows)).meanDim([1]).contiguous().data<Float32Array>()));
   for (let start = 0; start < sequences.length; ) {
     const length = sequences[start]!.length;
     if (length === 0) throw new InputError(`sequence ${start + 1} is empty; nothing to embed`);
     let end = start + 1;
     while (end < sequences.length && end - start < batchSize && sequences[end]!.length === length) end++;
     const windows = sequences.slice(start, end).map((s) => Buffer.from(s, 'latin1'));
-    const forward = embed(windows);
+    const forward = meanEmbeddings(model, windows);
     if (bothStrands) {
-      const reverse = embed(windows.map((w) => reverseComplementBytes(w)));
+      const reverse = meanEmbeddings(model, windows.map((w) => reverseComplementBytes(w)));
       for (let i = 0; i < forward.length; i++) forward[i] = (forward[i]! + reverse[i]!) / 2;
     }
     out.set(forward, start * D);

@@ -72,3 +72,24 @@ export function expectedOneHot(chromSeq: string, start: number, length: number, 
   for (let c = 0; c < 4; c++) for (let i = 0; i < length; i++) rc[c * length + i] = out[(3 - c) * length + (length - 1 - i)]!;
   return rc;
 }
+
+/**
+ * Five random 200-kb chromosomes (chr1..chr5), 60 peaks on each, every peak carrying the E-box
+ * CACGTGAC at its centre: the genome and its peaks as BED lines (100 bases around each centre).
+ */
+export function eboxPeakGenome(seed = 8): { chroms: [string, string][]; peaks: string[] } {
+  const random = new Random(seed);
+  const motif = 'CACGTGAC';
+  const peaks: string[] = [];
+  const chroms: [string, string][] = [];
+  for (const name of ['chr1', 'chr2', 'chr3', 'chr4', 'chr5']) {
+    let seq = randomDna(random, 200_000);
+    for (let k = 0; k < 60; k++) {
+      const centre = 2_000 + k * 3_200 + random.int(400);
+      seq = seq.slice(0, centre - 4) + motif + seq.slice(centre + 4);
+      peaks.push(`${name}\t${centre - 50}\t${centre + 50}\tpeak${peaks.length}`);
+    }
+    chroms.push([name, seq]);
+  }
+  return { chroms, peaks };
+}

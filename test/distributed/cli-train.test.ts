@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Random } from '../../src/data/random.js';
 import { distributedAvailable } from '../../src/distributed/index.js';
-import { randomDna, writeGenome } from '../data/genomic-fixtures.js';
+import { eboxPeakGenome, writeGenome } from '../data/genomic-fixtures.js';
 import { outcomeSeed, reportOutcome } from '../helpers/outcome.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -64,19 +63,7 @@ test('when the ranks fail, the launcher exits non-zero with their one-line error
 
 test('strand train --nproc 2 on genome windows (intervals): ranks share each epoch (16 each: the single-process test\'s 32 a step), the held-out chromosome is learnt', { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'strand-nproc-'));
-  const random = new Random(8);
-  const motif = 'CACGTGAC';
-  const peaks: string[] = [];
-  const chroms: [string, string][] = [];
-  for (const name of ['chr1', 'chr2', 'chr3', 'chr4', 'chr5']) {
-    let seq = randomDna(random, 200_000);
-    for (let k = 0; k < 60; k++) {
-      const centre = 2_000 + k * 3_200 + random.int(400);
-      seq = seq.slice(0, centre - 4) + motif + seq.slice(centre + 4);
-      peaks.push(`${name}\t${centre - 50}\t${centre + 50}\tpeak${peaks.length}`);
-    }
-    chroms.push([name, seq]);
-  }
+  const { chroms, peaks } = eboxPeakGenome();
   const genome = writeGenome(chroms);
   try {
     writeFileSync(join(dir, 'peaks.bed'), `${peaks.join('\n')}\n`);

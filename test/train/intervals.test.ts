@@ -4,29 +4,15 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseConfig } from '../../src/config/load.js';
 import { trainConfigSchema } from '../../src/config/train.js';
-import { Random } from '../../src/data/random.js';
 import { trainFromConfig } from '../../src/train/run-training.js';
-import { randomDna, tempDir, writeGenome } from '../data/genomic-fixtures.js';
+import { eboxPeakGenome, tempDir, writeGenome } from '../data/genomic-fixtures.js';
 import { outcomeSeed, reportOutcome } from '../helpers/outcome.js';
 
 test('peak-labelled genome windows: train with chromosome hold-outs, workers and augmentation; held-out AUROC > 0.9', async () => {
   const tmp = tempDir('strand-intervals-');
   let removeGenome = () => {};
   try {
-    // Five 200-kb chromosomes; 60 peaks each, every peak carrying the motif at its centre.
-    const random = new Random(8);
-    const motif = 'CACGTGAC';
-    const peaks: string[] = [];
-    const chroms: [string, string][] = [];
-    for (const name of ['chr1', 'chr2', 'chr3', 'chr4', 'chr5']) {
-      let seq = randomDna(random, 200_000);
-      for (let k = 0; k < 60; k++) {
-        const centre = 2_000 + k * 3_200 + random.int(400);
-        seq = seq.slice(0, centre - 4) + motif + seq.slice(centre + 4);
-        peaks.push(`${name}\t${centre - 50}\t${centre + 50}\tpeak${peaks.length}`);
-      }
-      chroms.push([name, seq]);
-    }
+    const { chroms, peaks } = eboxPeakGenome();
     const genome = writeGenome(chroms);
     removeGenome = genome.remove;
     const bed = join(tmp.dir, 'peaks.bed');

@@ -51,10 +51,6 @@ async function* bedSequences(bedPath: string, genome: Genome, genomePath: string
   }
 }
 
-async function* fastaSequences(path: string): AsyncGenerator<Named> {
-  for await (const r of iterateFastaRecords(path)) yield { id: r.id, sequence: r.sequence };
-}
-
 interface EmbeddedPart {
   ids: string[];
   values: Float32Array;
@@ -62,7 +58,7 @@ interface EmbeddedPart {
 
 async function* embeddedParts(o: EmbedArgs, saved: SavedModel, genome: Genome | undefined, group: ProcessGroup | undefined): AsyncGenerator<EmbeddedPart> {
   const shard = partShard(group);
-  const input = o.fasta !== undefined ? fastaSequences(o.fasta) : bedSequences(o.bed!, genome!, o.genome!);
+  const input = o.fasta !== undefined ? iterateFastaRecords(o.fasta) : bedSequences(o.bed!, genome!, o.genome!);
   let index = 0;
   for await (const part of chunks(input, PART)) {
     if (!ownsPart(index++, shard)) continue;

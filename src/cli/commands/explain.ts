@@ -58,7 +58,8 @@ async function explain(o: ExplainArgs, group: ProcessGroup | undefined, methodGi
   if (o.threads !== undefined) setNumThreads(o.threads);
   const saved = loadModel(o.model);
   try {
-    if (isLanguageModel(saved.model) && methodGiven && method !== 'ism') {
+    const lm = isLanguageModel(saved.model);
+    if (lm && methodGiven && method !== 'ism') {
       throw new InputError(`a language model is explained by masked-LM in-silico mutagenesis (--method ism: log P(base) - log P(reference) with each position masked), not '${method}'`);
     }
     const { ids, sequences } = await readFastaRecords(o.fasta);
@@ -69,7 +70,6 @@ async function explain(o: ExplainArgs, group: ProcessGroup | undefined, methodGi
       steps: o.steps,
       shuffles: o.shuffles,
     };
-    const lm = isLanguageModel(saved.model);
     const plan = lm ? languageModelPlan(saved, sequences) : explainPlan(saved, sequences, options);
     const shard = partShard(group);
     async function* ownChunks(): AsyncGenerator<ExplainedChunk> {
@@ -94,7 +94,7 @@ async function explain(o: ExplainArgs, group: ProcessGroup | undefined, methodGi
       progress.stop();
     }
     const result = assembleExplanation(plan, chunks);
-    const baseline = plan.method === 'ig' || method === 'deeplift' ? { baseline: `${o.shuffles} dinucleotide-shuffled references` } : {};
+    const baseline = plan.method === 'ig' || plan.method === 'deeplift' ? { baseline: `${o.shuffles} dinucleotide-shuffled references` } : {};
     writeExplainOutput(o.out, explanationOutput(result, ids, { model: o.model, ...baseline }));
     await writeFolderReport(o.out, { indexCopy: true });
     process.stderr.write(`wrote ${o.out}/attributions.npy (${ids.length} x ${result.length} x 4), predictions.tsv, sequences.fa, explain.json, report.html (and index.html)\n`);

@@ -39,10 +39,6 @@ async function bedWindow(r: BedRecord, genome: Genome, genomePath: string, bedPa
   return { id: r.name ?? `${r.chrom}:${r.start}-${r.end}`, sequence: bases };
 }
 
-async function* fastaSequences(path: string): AsyncGenerator<Named> {
-  for await (const r of iterateFastaRecords(path)) yield { id: r.id, sequence: r.sequence };
-}
-
 /** BED data lines (not headers, comments or blank lines), for the progress total. */
 function countBedRecords(path: string): Promise<number> {
   return countLinesStartingWith(path, (b) => b !== 35 /* # */ && b !== 116 /* track */ && b !== 98 /* browser */ && b !== 10 && b !== 13);
@@ -76,7 +72,7 @@ function checkArgs(o: PredictArgs): void {
 async function* predictedChunks(o: PredictArgs, saved: SavedModel, genome: Genome | undefined, shard: PartShard | undefined): AsyncGenerator<PredictedChunk> {
   const length = sequenceModelLength(saved);
   const names = saved.description.task.outputs;
-  const records: AsyncIterable<Named | BedRecord> = o.fasta !== undefined ? fastaSequences(o.fasta) : iterateBed(o.bed!);
+  const records: AsyncIterable<Named | BedRecord> = o.fasta !== undefined ? iterateFastaRecords(o.fasta) : iterateBed(o.bed!);
   let index = 0;
   for await (const chunk of chunks(records, CHUNK)) {
     if (!ownsPart(index++, shard)) continue;
