@@ -10,7 +10,10 @@
  *   AUROC of -LLR separating singleton SNVs (AC = 1) from common ones (AF >= 5%) in the held-out
  *   part, with a bootstrap 95% interval, beside the best symmetric count model's.
  *
- * Prints `BENCH lm-...` lines. STRAND_BENCH_LM_PARTS=yeast,chr20 limits the parts;
+ * - few-shot: pretraining on other TFs' ChIP-seq peaks vs none, for a classifier of one TF
+ *   learned from 500 positives (bench/lm-few-shot.ts).
+ *
+ * Prints `BENCH lm-...` lines. STRAND_BENCH_LM_PARTS=yeast,chr20,few-shot limits the parts;
  * STRAND_BENCH_LM_SNVS (default 20000) the sampled coding SNVs; STRAND_BENCH_LM_RUNS=DIR keeps
  * the pretrained models in DIR/yeast and DIR/chr20 and reuses them when there (the same
  * examples, e.g. pretrained with `strand pretrain --config examples/lm-yeast.yaml --out DIR/yeast`).
@@ -33,6 +36,7 @@ import { isLanguageModel } from '../src/models/index.js';
 import { loadModel } from '../src/models/saved-model.js';
 import { auroc } from '../src/train/metrics.js';
 import { pretrainFromConfig } from '../src/train/pretrain.js';
+import { benchFewShot } from './lm-few-shot.js';
 import { dirname, resolve } from 'node:path';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -176,7 +180,7 @@ async function benchChr20(dir: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const parts = (process.env.STRAND_BENCH_LM_PARTS ?? 'yeast,chr20').split(',');
+  const parts = (process.env.STRAND_BENCH_LM_PARTS ?? 'yeast,chr20,few-shot').split(',');
   setNumThreads(1);
   const kept = process.env.STRAND_BENCH_LM_RUNS;
   const dir = kept ?? mkdtempSync(join(tmpdir(), 'strand-bench-lm-'));
@@ -184,6 +188,7 @@ async function main(): Promise<void> {
     emit('# strand bench-lm (1 thread)');
     if (parts.includes('yeast')) await benchYeast(dir);
     if (parts.includes('chr20')) await benchChr20(dir);
+    if (parts.includes('few-shot')) await benchFewShot(dir, data, emit);
   } finally {
     if (kept === undefined) rmSync(dir, { recursive: true, force: true });
   }

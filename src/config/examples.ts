@@ -223,10 +223,16 @@ corpus:
   kind: genome                   # or: kind: sequences, paths: [a.fa, b.tsv.gz], column: seq
   path: genome.fa                # FASTA, bgzip FASTA (+ .fai/.gzi) or 2bit; soft-masked repeats (lower case) are kept
   # chromosomes: [chr1, chr2]    # default: all
+  # annotation: genes.gtf        # held-out scores also per class: CDS, UTR, intron, intergenic
   validation:                    # held out, never trained on: whole chromosomes, regions and / or the last fraction of each
     fraction: 0.1
     # chromosomes: [chr8]
     # regions: ["chr1:1000000-2000000"]
+tokenizer:
+  kind: nucleotide               # one token a base (GPN, HyenaDNA; what zero-shot LLRs and LM logos need)
+  # kind: kmer, k: 6             # overlapping k-mers (DNABERT; masked in runs of k tokens)
+  # kind: nonoverlapping-kmer, k: 6  # Nucleotide Transformer
+  # kind: bpe, path: bpe.json    # DNABERT-2: learn one with strand tokenizer train
 objective:
   kind: mlm                      # mlm (15% of bases masked, 80/10/10) or causal (next base, HyenaDNA style)
   maskRate: 0.15
@@ -237,7 +243,7 @@ model:
   # name: transformer-lm
   # options: { dim: 128, heads: 4, layers: 4, positions: rotary }
 train:
-  window: 512                    # bases per training window (= tokens: single-nucleotide tokens)
+  window: 512                    # bases per training window
   batchSize: 32
   epochs: 10
   windowsPerEpoch: 2048          # random windows drawn per epoch (either strand)

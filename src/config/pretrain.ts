@@ -15,6 +15,8 @@ export const regionText = z.string().regex(/^[^:\s]+:[\d,]+-[\d,]+$/, 'expected 
 const genomeCorpusSchema = z.strictObject({
   kind: z.literal('genome'),
   path: z.string().min(1),
+  /** A GTF / GFF3: held-out scores are also reported per region class (CDS, UTR, intron, intergenic). */
+  annotation: z.string().min(1).optional(),
   /** Chromosomes to read (default all). */
   chromosomes: z.array(z.string().min(1)).min(1).optional(),
   /** Held out for validation: whole chromosomes, regions, and / or the last fraction of every chromosome read. */
@@ -37,6 +39,20 @@ const sequencesCorpusSchema = z.strictObject({
 });
 
 export const corpusSchema = z.discriminatedUnion('kind', [genomeCorpusSchema, sequencesCorpusSchema]);
+
+/**
+ * Tokens of the corpus: single nucleotides (GPN, HyenaDNA), overlapping k-mers (DNABERT; masked
+ * in runs of ceil(k / stride) tokens), non-overlapping k-mers (Nucleotide Transformer) or a BPE
+ * vocabulary learned by `strand tokenizer train` (DNABERT-2). Saved with the model.
+ */
+export const lmTokenizerSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('nucleotide') }),
+    z.strictObject({ kind: z.literal('kmer'), k: z.number().int().min(1).max(6), stride: positiveInt.optional() }),
+    z.strictObject({ kind: z.literal('nonoverlapping-kmer'), k: z.number().int().min(2).max(6).default(6) }),
+    z.strictObject({ kind: z.literal('bpe'), path: z.string().min(1) }),
+  ])
+  .default({ kind: 'nucleotide' });
 
 export const objectiveSchema = z
   .strictObject({
@@ -79,6 +95,7 @@ export const pretrainingSchema = z
 export const pretrainConfigSchema = z.strictObject({
   seed: z.number().int().nonnegative().default(1),
   corpus: corpusSchema,
+  tokenizer: lmTokenizerSchema,
   objective: objectiveSchema,
   /** conv-lm or transformer-lm; vocabSize is set from the tokenizer. */
   model: modelSchema.default({ name: 'conv-lm', options: {} }),
@@ -86,11 +103,16 @@ export const pretrainConfigSchema = z.strictObject({
 });
 
 export type PretrainConfig = z.infer<typeof pretrainConfigSchema>;
+export type LmTokenizerConfig = z.infer<typeof lmTokenizerSchema>;
 export type CorpusConfig = z.infer<typeof corpusSchema>;
 
 /** The config with its file paths made relative to `baseDir` (the config file's folder). */
 export function resolvePretrainPaths(config: PretrainConfig, baseDir: string, resolve: (base: string, path: string) => string): PretrainConfig {
   const c = config.corpus;
-  const corpus: CorpusConfig = c.kind === 'genome' ? { ...c, path: resolve(baseDir, c.path) } : { ...c, paths: c.paths.map((p) => resolve(baseDir, p)) };
-  return { ...config, corpus };
+  const corpus: CorpusConfig =
+    c.kind === 'genome'
+      ? { ...c, path: resolve(baseDir, c.path), ...(c.annotation === undefined ? {} : { annotation: resolve(baseDir, c.annotation) }) }
+      : { ...c, paths: c.paths.map((p) => resolve(baseDir, p)) };
+  const tokenizer = config.tokenizer.kind === 'bpe' ? { ...config.tokenizer, path: resolve(baseDir, config.tokenizer.path) } : config.tokenizer;
+  return { ...config, corpus, tokenizer };
 }

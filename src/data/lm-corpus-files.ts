@@ -73,7 +73,7 @@ async function readGenomeCorpus(source: Extract<CorpusSource, { kind: 'genome' }
     const train: CorpusRegion[] = [];
     const validation: CorpusRegion[] = [];
     const take = async (into: CorpusRegion[], chrom: string, start: number, end: number) => {
-      into.push({ name: `${chrom}:${start}-${end}`, bytes: Uint8Array.from(await genome.fetchBytes(chrom, start, end)) });
+      into.push({ name: `${chrom}:${start}-${end}`, span: { chrom, start }, bytes: Uint8Array.from(await genome.fetchBytes(chrom, start, end)) });
     };
     for (const chrom of new Set([...chroms, ...heldChroms])) {
       const size = sizes.get(chrom)!;

@@ -1,27 +1,40 @@
 /**
  * Batches for genomic language models from unlabelled sequence held in memory as ASCII bytes
  * (chromosome stretches or sequence records): random windows for training, a fixed tiling for
- * validation, single-nucleotide tokens, and masked-LM or causal-LM targets.
+ * validation, tokens (single nucleotides unless a tokenizer is given), and masked-LM or causal-LM
+ * targets.
  *
  * A training batch is a pure function of (seed, epoch, batch): windows, strands and masks are
  * drawn from a PRNG seeded with all three, so an interrupted run resumes on the same batches.
  */
 import { InputError, tensor } from '../core/index.js';
-import { FIRST_BASE_ID, NUCLEOTIDE_VOCAB_SIZE, nucleotideIdsOfBytes, reverseComplementBytes, unknownFraction } from '../genomics/nucleotide-bytes.js';
+import { FIRST_BASE_ID, reverseComplementBytes, unknownFraction } from '../genomics/nucleotide-bytes.js';
+import type { SequenceTokenizer } from '../genomics/tokenizers/tokens.js';
 import type { Batch, BatchSource } from './batch.js';
 import { maskTokens, shiftTokens, type MaskedRows } from './lm-masking.js';
+import { maskSpanOf, tokenRowsOfWindows, vocabSizeOf } from '../genomics/tokenizers/token-rows.js';
 import { Random } from './random.js';
 
 /** A stretch of sequence: `name` says where it is from (e.g. chrIV:0-1390000). */
 export interface CorpusRegion {
   name: string;
   bytes: Uint8Array;
+  /** Where it sits in a genome (genome corpora). */
+  span?: { chrom: string; start: number };
+  /** An annotation class code per base (src/genomics/region-classes.ts), for held-out scores by class. */
+  classes?: Uint8Array;
+}
+
+/** A window of a region: its bases and, when the region has them, their class codes. */
+interface Window {
+  bytes: Uint8Array;
+  classes?: Uint8Array | undefined;
 }
 
 export type LmObjective = 'mlm' | 'causal';
 
 export interface LmBatchOptions {
-  /** Window length in bases (= tokens). */
+  /** Window length in bases. */
   window: number;
   batchSize: number;
   objective: LmObjective;
@@ -29,6 +42,8 @@ export interface LmBatchOptions {
   maskRate?: number;
   /** Loss weight of soft-masked (lower-case) bases. Default 1. */
   softMaskedWeight?: number;
+  /** Tokens of the windows. Default single nucleotides. */
+  tokenizer?: SequenceTokenizer;
 }
 
 export interface LmTrainingOptions extends LmBatchOptions {
@@ -59,17 +74,23 @@ function mixSeed(...parts: number[]): number {
   return h;
 }
 
-/** Token ids (and the targets' soft-mask flags, a second input the model does not read), targets and weights of windows, as a Batch. */
-function windowsBatch(windows: readonly Uint8Array[], options: LmBatchOptions, random: Random, replaceSome: boolean): Batch {
-  const { window, objective, maskRate = 0.15, softMaskedWeight = 1 } = options;
+/**
+ * Token ids and, for scoring, inputs the model does not read (the targets' soft-mask flags, the
+ * bases each target token stands for and, when the windows have them, the class code of each
+ * target token's first base), targets and weights of windows, as a Batch.
+ */
+function windowsBatch(windows: readonly Window[], options: LmBatchOptions, random: Random, replaceSome: boolean): Batch {
+  const { objective, maskRate = 0.15, softMaskedWeight = 1, tokenizer } = options;
   const n = windows.length;
-  const ids = new Int32Array(n * window);
-  const soft = new Uint8Array(n * window);
-  windows.forEach((w, i) => nucleotideIdsOfBytes(w, ids, soft, i * window));
+  const { ids, softMasked, bases, starts, width } = tokenRowsOfWindows(
+    windows.map((w) => w.bytes),
+    tokenizer,
+  );
+  const span = tokenizer === undefined ? 1 : maskSpanOf(tokenizer.describe());
   const rows: MaskedRows =
     objective === 'mlm'
-      ? maskTokens(ids, n, random, { rate: maskRate, vocabSize: NUCLEOTIDE_VOCAB_SIZE, softMaskedWeight, replaceSome }, soft)
-      : shiftTokens(ids, n, { softMaskedWeight }, soft);
+      ? maskTokens(ids, n, random, { rate: maskRate, span, vocabSize: vocabSizeOf(tokenizer), softMaskedWeight, replaceSome }, softMasked)
+      : shiftTokens(ids, n, { softMaskedWeight }, softMasked);
   const T = rows.input.length / n;
   const toLong = (values: Int32Array) => {
     const t = tensor(values, [n, T]);
@@ -77,9 +98,19 @@ function windowsBatch(windows: readonly Uint8Array[], options: LmBatchOptions, r
     t.dispose();
     return long;
   };
-  // Soft-mask flags of the target tokens (the next token's, for the causal objective).
-  const flags = objective === 'mlm' ? soft : Uint8Array.from({ length: n * T }, (_, i) => soft[Math.floor(i / T) * window + (i % T) + 1]!);
-  return { inputs: [toLong(rows.input), tensor(flags, [n, T])], targets: toLong(rows.target), weights: tensor(rows.weight, [n, T]) };
+  // Per target token (the next token's, for the causal objective).
+  const ofTargets = (values: Uint8Array) => (objective === 'mlm' ? values : Uint8Array.from({ length: n * T }, (_, i) => values[Math.floor(i / T) * width + (i % T) + 1]!));
+  const scoring = [tensor(ofTargets(softMasked), [n, T]), tensor(ofTargets(bases), [n, T])];
+  if (windows.every((w) => w.classes !== undefined)) {
+    const classes = new Uint8Array(n * width);
+    for (let i = 0; i < classes.length; i++) if (starts[i]! >= 0) classes[i] = windows[Math.floor(i / width)]!.classes![starts[i]!]!;
+    scoring.push(tensor(ofTargets(classes), [n, T]));
+  }
+  return {
+    inputs: [toLong(rows.input), ...scoring],
+    targets: toLong(rows.target),
+    weights: tensor(rows.weight, [n, T]),
+  };
 }
 
 function checkWindow(options: LmBatchOptions): void {
@@ -97,7 +128,7 @@ export function lmTrainingBatches(regions: readonly CorpusRegion[], options: LmT
   const cumulative = new Float64Array(kept.length);
   starts.reduce((sum, s, i) => (cumulative[i] = sum + s), 0);
   const total = cumulative[kept.length - 1]!;
-  const draw = (random: Random): Uint8Array => {
+  const draw = (random: Random): Window => {
     let bytes: Uint8Array = new Uint8Array(0);
     for (let attempt = 0; attempt < 20; attempt++) {
       const at = Math.floor(random.next() * total);
@@ -107,7 +138,7 @@ export function lmTrainingBatches(regions: readonly CorpusRegion[], options: LmT
       bytes = kept[r]!.bytes.subarray(start, start + window);
       if (unknownFraction(bytes) <= maxUnknown) break;
     }
-    return random.next() < reverseComplement ? reverseComplementBytes(bytes) : bytes;
+    return { bytes: random.next() < reverseComplement ? reverseComplementBytes(bytes) : bytes };
   };
   const batchesPerEpoch = Math.ceil(windowsPerEpoch / batchSize);
   return {
@@ -135,11 +166,11 @@ export function lmValidationBatches(
 ): BatchSource & { windows: number } {
   checkWindow(options);
   const { window, batchSize, seed, maxWindows = 512, maxUnknown = 0.1 } = options;
-  const tiles: Uint8Array[] = [];
+  const tiles: Window[] = [];
   for (const r of usable(regions, window)) {
     for (let s = 0; s + window <= r.bytes.length; s += window) {
       const bytes = r.bytes.subarray(s, s + window);
-      if (unknownFraction(bytes) <= maxUnknown) tiles.push(bytes);
+      if (unknownFraction(bytes) <= maxUnknown) tiles.push({ bytes, classes: r.classes?.subarray(s, s + window) });
     }
   }
   if (tiles.length === 0) throw new InputError(`no validation window of ${window} bases with at most ${maxUnknown * 100}% N`);

@@ -7,7 +7,8 @@
 import { InputError } from '../core/index.js';
 import { reverseComplementBytes } from '../genomics/nucleotide-bytes.js';
 import { isLanguageModel, type LanguageModel } from '../models/language-model.js';
-import type { SavedModel } from '../models/saved-model.js';
+import { LmClassifier } from '../models/lm-classifier.js';
+import { savedTokenizer, type SavedModel } from '../models/saved-model.js';
 import { meanEmbeddings } from './zero-shot.js';
 
 export interface EmbedOptions {
@@ -31,6 +32,7 @@ export function embeddingModel(saved: SavedModel): LanguageModel {
 /** [N, hiddenSize] row-major mean-pooled embeddings of `sequences` (ASCII bases, N allowed). */
 export function sequenceEmbeddings(saved: SavedModel, sequences: readonly string[], options: EmbedOptions = {}): Float32Array {
   const model = embeddingModel(saved);
+  const tokenizer = saved.model instanceof LmClassifier ? saved.model.tokenizer : savedTokenizer(saved.description);
   const { bothStrands = true, batchSize = 64 } = options;
   const D = model.hiddenSize;
   const out = new Float32Array(sequences.length * D);
@@ -41,9 +43,9 @@ export function sequenceEmbeddings(saved: SavedModel, sequences: readonly string
     let end = start + 1;
     while (end < sequences.length && end - start < batchSize && sequences[end]!.length === length) end++;
     const windows = sequences.slice(start, end).map((s) => Buffer.from(s, 'latin1'));
-    const forward = meanEmbeddings(model, windows);
+    const forward = meanEmbeddings(model, windows, tokenizer);
     if (bothStrands) {
-      const reverse = meanEmbeddings(model, windows.map((w) => reverseComplementBytes(w)));
+      const reverse = meanEmbeddings(model, windows.map((w) => reverseComplementBytes(w)), tokenizer);
       for (let i = 0; i < forward.length; i++) forward[i] = (forward[i]! + reverse[i]!) / 2;
     }
     out.set(forward, start * D);

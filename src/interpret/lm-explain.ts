@@ -10,7 +10,7 @@ import { fitLength } from '../data/labelled-sequences.js';
 import { reverseComplementBytes } from '../genomics/nucleotide-bytes.js';
 import { isLanguageModel } from '../models/language-model.js';
 import { maskedBaseDistributions } from '../models/lm-predictions.js';
-import type { SavedModel } from '../models/saved-model.js';
+import { readsNucleotides, type SavedModel } from '../models/saved-model.js';
 import type { Explanation } from './explain.js';
 
 const BASE_INDEX: Readonly<Record<string, number>> = { A: 0, C: 1, G: 2, T: 3 };
@@ -31,6 +31,7 @@ function maskedLogProbs(saved: SavedModel, sequence: string): number[][] {
 function refusal(saved: SavedModel): string | undefined {
   if (!isLanguageModel(saved.model)) return 'expected a language model';
   if (saved.description.task.kind !== 'masked-lm') return `masked-LM ISM needs a masked language model; this one is '${saved.description.task.kind}'`;
+  if (!readsNucleotides(saved.description)) return `masked-LM ISM needs a language model over single nucleotides; this one reads ${String(saved.description.tokenizer?.kind)} tokens`;
   if (saved.description.input.length === undefined) return 'this language model records no window length';
   return undefined;
 }

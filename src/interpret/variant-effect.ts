@@ -25,7 +25,7 @@ import { alleleOffset, assembleAltWindow, checkReference, isWindowPlan, planVari
 import type { VariantAllele, VariantProblem, VariantWindowPlan } from '../genomics/variant-windows.js';
 import { isSyncGenome, type Genome } from '../io/genome.js';
 import { isLanguageModel } from '../models/language-model.js';
-import type { SavedModel } from '../models/saved-model.js';
+import { readsNucleotides, savedTokenizer, type SavedModel } from '../models/saved-model.js';
 import { sequenceModelLength } from './predict.js';
 import { embeddingDistances, snvLogLikelihoodRatios } from './zero-shot.js';
 import { variantWindowOutputs, variantWindowProfiles, type VariantWindowBatch } from './variant-forward.js';
@@ -88,9 +88,13 @@ export interface VariantEffects {
 
 /** Resolves and checks the requested scores against the model's task. */
 export function resolveEffectScores(saved: SavedModel, requested?: readonly EffectScore[]): EffectScore[] {
-  const supported = effectScoresFor(saved.description.task.kind);
+  const nucleotides = readsNucleotides(saved.description);
+  const supported = effectScoresFor(saved.description.task.kind).filter((s) => s !== 'llr' || nucleotides);
   if (requested === undefined) return supported;
   for (const s of requested) {
+    if (s === 'llr' && !nucleotides) {
+      throw new InputError(`score 'llr' needs a language model over single nucleotides; this one reads ${String(saved.description.tokenizer?.kind)} tokens (embed_cosine and embed_l2 work)`);
+    }
     if (!supported.includes(s)) {
       throw new InputError(`score '${s}' is not available for a ${saved.description.task.kind} model; choose from ${supported.join(', ')}`);
     }
@@ -369,7 +373,7 @@ async function scoreAllelesZeroShot(saved: SavedModel, genome: Genome, alleles: 
     const llr = scores.includes('llr')
       ? snvLogLikelihoodRatios(model, snvRows.map((k) => ({ window: refWindows[k]!, center, ref: batch[windows.scorable[k]!]!.ref, alt: batch[windows.scorable[k]!]!.alt })), { bothStrands: options.bothStrands !== false })
       : new Float64Array(0);
-    const distances = scores.some((s) => s.startsWith('embed_')) ? embeddingDistances(model, refWindows, altWindows) : [];
+    const distances = scores.some((s) => s.startsWith('embed_')) ? embeddingDistances(model, refWindows, altWindows, savedTokenizer(saved.description)) : [];
     const llrOfRow = new Map(snvRows.map((k, j) => [k, llr[j]!]));
     let next = 0;
     for (let i = 0; i < batch.length; i++) {

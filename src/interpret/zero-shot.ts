@@ -8,7 +8,9 @@
  *   encoder embeddings of the REF and ALT windows, for any allele.
  * Windows are ASCII bytes with the variant at `center`.
  */
-import { inferenceMode, InputError, tidy } from '../core/index.js';
+import { inferenceMode, InputError, tensor, tidy } from '../core/index.js';
+import { isNucleotideTokenizer } from '../genomics/tokenizers/token-rows.js';
+import type { SequenceTokenizer } from '../genomics/tokenizers/tokens.js';
 import { reverseComplementBytes } from '../genomics/nucleotide-bytes.js';
 import type { LanguageModel } from '../models/language-model.js';
 import { maskedBaseLogProbs, tokenIdsOfWindows } from '../models/lm-predictions.js';
@@ -97,16 +99,42 @@ export interface EmbeddingDistance {
   l2: number;
 }
 
-/** Mean encoder embedding of each window: [N, hiddenSize] row-major. */
-export function meanEmbeddings(model: LanguageModel, windows: readonly Uint8Array[]): Float32Array {
-  return inferenceMode(() => tidy(() => model.encode(tokenIdsOfWindows(windows)).meanDim([1]).contiguous().data<Float32Array>()));
+/**
+ * Mean encoder embedding of each window over its tokens: [N, hiddenSize] row-major. Windows are
+ * single-nucleotide tokens unless `tokenizer` says otherwise; windows of different token counts
+ * go through the encoder apart, so no window sees another's padding.
+ */
+export function meanEmbeddings(model: LanguageModel, windows: readonly Uint8Array[], tokenizer?: SequenceTokenizer): Float32Array {
+  if (isNucleotideTokenizer(tokenizer)) {
+    return inferenceMode(() => tidy(() => model.encode(tokenIdsOfWindows(windows)).meanDim([1]).contiguous().data<Float32Array>()));
+  }
+  const D = model.hiddenSize;
+  const out = new Float32Array(windows.length * D);
+  const rows = windows.map((w) => tokenizer!.encode(Buffer.from(w.buffer, w.byteOffset, w.length).toString('latin1')));
+  const byLength = new Map<number, number[]>();
+  rows.forEach((r, i) => {
+    if (r.length === 0) throw new InputError(`window ${i + 1} has no tokens (${windows[i]!.length} bases)`);
+    byLength.set(r.length, [...(byLength.get(r.length) ?? []), i]);
+  });
+  for (const [length, members] of byLength) {
+    const ids = new Int32Array(members.length * length);
+    members.forEach((i, k) => ids.set(rows[i]!, k * length));
+    const pooled = inferenceMode(() =>
+      tidy(() => {
+        const t = tensor(ids, [members.length, length]).toDType('int64');
+        return model.encode(t).meanDim([1]).contiguous().data<Float32Array>();
+      }),
+    );
+    members.forEach((i, k) => out.set(pooled.subarray(k * D, (k + 1) * D), i * D));
+  }
+  return out;
 }
 
 /** Cosine distance (1 - cosine similarity) and L2 distance between REF and ALT windows' mean embeddings. */
-export function embeddingDistances(model: LanguageModel, refWindows: readonly Uint8Array[], altWindows: readonly Uint8Array[]): EmbeddingDistance[] {
+export function embeddingDistances(model: LanguageModel, refWindows: readonly Uint8Array[], altWindows: readonly Uint8Array[], tokenizer?: SequenceTokenizer): EmbeddingDistance[] {
   const D = model.hiddenSize;
-  const ref = meanEmbeddings(model, refWindows);
-  const alt = meanEmbeddings(model, altWindows);
+  const ref = meanEmbeddings(model, refWindows, tokenizer);
+  const alt = meanEmbeddings(model, altWindows, tokenizer);
   return refWindows.map((_, i) => {
     let dot = 0;
     let nr = 0;

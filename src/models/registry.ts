@@ -35,6 +35,7 @@ import { SequenceTransformer } from './sequence-transformer.js';
 import { ConvLm } from './conv-lm.js';
 import { TransformerLm } from './transformer-lm.js';
 import { LmClassifier } from './lm-classifier.js';
+import { tokenizerFromDescription } from '../genomics/tokenizers/description.js';
 
 /** What a model's forward takes. */
 export type ModelInputs =
@@ -456,10 +457,12 @@ registerModel({
     tasks: positiveInt().optional(),
     pooling: oneOf(['mean', 'max']).optional(),
     dropout: rate().optional(),
+    tokenizer: z.record(z.string(), z.unknown()).optional(),
   }),
   outputs: null,
   inputs: sequence,
   check: (o, path) => {
+    if (o.tokenizer !== undefined) tokenizerFromDescription(o.tokenizer, { path: joinPath(path, ['tokenizer']) });
     const entry = modelEntry(o.lm);
     const encoder = { ...(o.encoder ?? {}), vocabSize: 9 };
     entry.check?.(parseOptions(entry.schema, encoder, joinPath(path, ['encoder'])), joinPath(path, ['encoder']));

@@ -5,6 +5,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, FormatError, InputError, torchVersion } from '../core/index.js';
+import { tokenizerFromDescription } from '../genomics/tokenizers/description.js';
+import type { SequenceTokenizer } from '../genomics/tokenizers/tokens.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { Module } from '../nn/index.js';
 import { loadModuleWeights, saveModuleWeights } from '../nn/safetensors.js';
@@ -72,6 +74,16 @@ export function loadModel(dir: string): SavedModel {
   }
   model.eval();
   return { model, description };
+}
+
+/** The tokenizer a saved language model reads (single nucleotides when model.json names none). */
+export function savedTokenizer(description: ModelDescription): SequenceTokenizer {
+  return tokenizerFromDescription(description.tokenizer ?? { kind: 'nucleotide' }, { path: 'model.json tokenizer' });
+}
+
+/** Whether a saved model reads one token per base (what LLRs, LM logos and masked-LM ISM need). */
+export function readsNucleotides(description: ModelDescription): boolean {
+  return (description.tokenizer?.kind ?? 'nucleotide') === 'nucleotide';
 }
 
 /** What forward takes for a saved model's architecture. */

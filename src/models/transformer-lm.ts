@@ -12,6 +12,7 @@ import { InputError, tensor, type Tensor } from '../core/index.js';
 import * as ops from '../ops/index.js';
 import { Dropout, Embedding, gelu, LayerNorm, Linear, Module } from '../nn/index.js';
 import { LanguageModel } from './language-model.js';
+import { SPECIAL_TOKENS } from '../genomics/tokenizers/tokens.js';
 
 export type PositionEncoding = 'rotary' | 'alibi';
 
@@ -162,9 +163,15 @@ export class TransformerLm extends LanguageModel {
     this.head = options.head === false ? null : this.registerModule('head', new Linear(dim, vocabSize));
   }
 
+  /** [N, T] ids -> [N, T, dim]; [PAD] tokens (rows of different lengths padded on the right) are never attended to. */
   encode(ids: Tensor): Tensor {
-    const T = ids.shape[1]!;
-    const bias = attentionBias(T, this.heads, this.positions, this.causal);
+    const [N, T] = ids.shape as [number, number];
+    let bias = attentionBias(T, this.heads, this.positions, this.causal);
+    const padding = ids.eq(SPECIAL_TOKENS.pad);
+    if (padding.sum().item() > 0) {
+      const keys = ops.mulScalar(padding.toDType('float32'), -1e9).reshape([N, 1, 1, T]);
+      bias = bias === null ? keys : bias.add(keys);
+    }
     const rotary = this.positions === 'rotary' ? rotaryTables(T, this.hiddenSize / this.heads) : null;
     let x = this.embedding.forward(ids);
     for (const block of this.blocks) x = block.forward(x, bias, rotary);

@@ -38,6 +38,13 @@ export function modelOptions(config: TrainConfig, outputs: number, length: numbe
   if (keys.includes('targets') && options.targets === undefined && config.task.kind !== 'reconstruction') options.targets = outputs;
   if (keys.includes('length') && options.length === undefined) options.length = length;
   if (keys.includes('features') && options.features === undefined && features > 0) options.features = features;
+  if (config.model.name === 'lm-classifier' && config.init !== undefined) {
+    const tokens = readModelDescription(join(config.init.from, 'model.json')).tokenizer;
+    if (options.tokenizer === undefined && tokens !== undefined && tokens.kind !== 'nucleotide') options.tokenizer = tokens;
+    else if (options.tokenizer !== undefined && JSON.stringify(options.tokenizer) !== JSON.stringify(tokens ?? { kind: 'nucleotide' })) {
+      throw new ConfigError('model.options.tokenizer', `differs from the tokens of the pretrained model ${config.init.from}; leave it out to read its tokens`);
+    }
+  }
   return options;
 }
 

@@ -5,16 +5,19 @@
  * in bits per base (overall, and on soft-masked repeat and other bases) and accuracy; the
  * epoch with the lowest held-out cross-entropy is kept.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, inferenceMode, manualSeed, setNumThreads, tidy, type Tensor } from '../core/index.js';
 import type { PretrainConfig } from '../config/pretrain.js';
 import type { BatchSource } from '../data/batch.js';
 import { readCorpus } from '../data/lm-corpus-files.js';
-import { lmTrainingBatches, lmValidationBatches, type LmBatchOptions } from '../data/lm-corpus.js';
+import { lmTrainingBatches, lmValidationBatches, type CorpusRegion, type LmBatchOptions } from '../data/lm-corpus.js';
 import { IGNORE } from '../data/lm-masking.js';
-import { NUCLEOTIDE_VOCAB_SIZE } from '../genomics/nucleotide-bytes.js';
-import { SPECIAL_TOKEN_NAMES } from '../genomics/tokenizers/tokens.js';
+import { tokenizerFromDescription } from '../genomics/tokenizers/description.js';
+import type { SequenceTokenizer } from '../genomics/tokenizers/tokens.js';
+import { REGION_CLASSES, regionClassesOf } from '../genomics/region-classes.js';
+import { tokensTileBases } from '../genomics/tokenizers/token-rows.js';
+import { readAnnotation } from '../io/gff.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { createModel, isLanguageModel, maskedBaseDistributions, type LanguageModel } from '../models/index.js';
 import { lmReportHtml } from '../report/lm-report.js';
@@ -26,19 +29,25 @@ import { fit, type DistributedTraining, type FitEvent } from './fit.js';
 import type { Module } from '../nn/index.js';
 import { TrainingLog } from './training-log.js';
 
-/** The vocabulary of the single-nucleotide tokens, by id. */
-export const NUCLEOTIDE_VOCABULARY: readonly string[] = [...SPECIAL_TOKEN_NAMES, 'A', 'C', 'G', 'T'];
-
 export interface LmEvaluation {
-  /** Mean cross-entropy of the scored tokens, bits per base. */
+  /**
+   * Mean cross-entropy of the scored tokens in bits per base they stand for (NaN with
+   * overlapping k-mers, whose tokens share bases: see bitsPerToken).
+   */
   bitsPerBase: number;
-  /** The same over soft-masked (lower-case) bases and over the others (NaN when there are none). */
-  bitsPerBaseRepeat: number;
-  bitsPerBaseNonRepeat: number;
-  /** Fraction of scored tokens whose most likely prediction is the true base. */
+  /** Mean cross-entropy in bits per scored token (the same as bitsPerBase for single nucleotides). */
+  bitsPerToken: number;
+  /** Fraction of scored tokens whose most likely prediction is the true token. */
   accuracy: number;
-  /** Scored tokens. */
+  /** Scored tokens and the bases they stand for. */
   tokens: number;
+  bases: number;
+  /**
+   * The same by class of the scored tokens: 'repeat' (soft-masked) and 'non-repeat', then with an
+   * annotation its region classes (CDS, UTR, intron, ...); `bits` per base as bitsPerBase
+   * (per token with overlapping k-mers).
+   */
+  classes: Record<string, { bits: number; tokens: number }>;
 }
 
 /** Weighted mean cross-entropy of the scored tokens: sum(w * ce) / sum(w). */
@@ -50,12 +59,25 @@ export function lmLoss(logits: Tensor, targets: Tensor, weights?: Tensor): Tenso
   return ce.mul(w).sum().div(w.sum().clampMin(1e-8));
 }
 
-/** Held-out cross-entropy and accuracy over every scored token of `batches` (model in eval mode). */
-export async function evaluateLm(model: LanguageModel, batches: BatchSource): Promise<LmEvaluation> {
+/**
+ * Held-out cross-entropy and accuracy over every scored token of `batches` (model in eval mode).
+ * `perBase` false (overlapping k-mers) reports bits per token in place of bits per base;
+ * `classNames` names the class codes of the batches' fourth input, when they have one.
+ */
+export async function evaluateLm(model: LanguageModel, batches: BatchSource, scoring: { perBase?: boolean; classNames?: readonly string[] } = {}): Promise<LmEvaluation> {
+  const { perBase = true, classNames = [] } = scoring;
   let nats = 0;
   let count = 0;
+  let bases = 0;
   let correct = 0;
-  const byClass = { repeat: { nats: 0, count: 0 }, other: { nats: 0, count: 0 } };
+  const byClass = new Map<string, { nats: number; count: number; bases: number }>();
+  const add = (name: string, n: number, b: number) => {
+    const c = byClass.get(name) ?? { nats: 0, count: 0, bases: 0 };
+    c.nats += n;
+    c.count++;
+    c.bases += b;
+    byClass.set(name, c);
+  };
   for await (const batch of batches.batches(0, 0)) {
     try {
       inferenceMode(() =>
@@ -67,14 +89,17 @@ export async function evaluateLm(model: LanguageModel, batches: BatchSource): Pr
           const predicted = ops.argmax(logits.reshape([-1, V]), { dim: 1 }).data<BigInt64Array>();
           const target = targets.data<BigInt64Array>();
           const soft = batch.inputs[1]?.reshape([-1]).data<Uint8Array>();
+          const span = batch.inputs[2]?.reshape([-1]).data<Uint8Array>();
+          const region = batch.inputs[3]?.reshape([-1]).data<Uint8Array>();
           for (let i = 0; i < target.length; i++) {
             if (target[i] === BigInt(IGNORE)) continue;
+            const b = span?.[i] ?? 1;
             nats += ce[i]!;
             count++;
+            bases += b;
             if (predicted[i] === target[i]) correct++;
-            const c = soft?.[i] ? byClass.repeat : byClass.other;
-            c.nats += ce[i]!;
-            c.count++;
+            add(soft?.[i] ? 'repeat' : 'non-repeat', ce[i]!, b);
+            if (region !== undefined) add(classNames[region[i]!] ?? `class ${region[i]}`, ce[i]!, b);
           }
         }),
       );
@@ -85,13 +110,29 @@ export async function evaluateLm(model: LanguageModel, batches: BatchSource): Pr
     }
   }
   const bits = (n: number, c: number) => (c > 0 ? n / c / Math.LN2 : Number.NaN);
+  const classes: LmEvaluation['classes'] = {};
+  for (const name of ['repeat', 'non-repeat', ...classNames]) {
+    const c = byClass.get(name);
+    classes[name] = { bits: c === undefined ? Number.NaN : bits(c.nats, perBase ? c.bases : c.count), tokens: c?.count ?? 0 };
+  }
   return {
-    bitsPerBase: bits(nats, count),
-    bitsPerBaseRepeat: bits(byClass.repeat.nats, byClass.repeat.count),
-    bitsPerBaseNonRepeat: bits(byClass.other.nats, byClass.other.count),
+    bitsPerBase: perBase ? bits(nats, bases) : Number.NaN,
+    bitsPerToken: bits(nats, count),
     accuracy: count > 0 ? correct / count : Number.NaN,
     tokens: count,
+    bases,
+    classes,
   };
+}
+
+/** Gives every held-out region its bases' annotation classes; the class names by code. */
+async function annotateCorpus(regions: CorpusRegion[], path: string): Promise<readonly string[]> {
+  const { transcripts } = await readAnnotation(path);
+  for (const r of regions) {
+    if (r.span === undefined) continue;
+    r.classes = regionClassesOf(transcripts, r.span.chrom, r.span.start, r.bytes.length);
+  }
+  return REGION_CLASSES;
 }
 
 export interface PretrainOptions {
@@ -114,18 +155,31 @@ export interface PretrainResult {
   seconds: number;
 }
 
+/** The tokenizer of the config: a kind with its options, or a BPE vocabulary file from `strand tokenizer train`. */
+export function pretrainTokenizer(config: PretrainConfig['tokenizer']): SequenceTokenizer {
+  if (config.kind !== 'bpe') return tokenizerFromDescription(config, { path: 'tokenizer' });
+  if (!existsSync(config.path)) throw new ConfigError('tokenizer.path', `${config.path} does not exist (write one with strand tokenizer train)`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(config.path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError('tokenizer.path', `${config.path} is not JSON: ${(e as Error).message}`);
+  }
+  return tokenizerFromDescription(json, { file: config.path });
+}
+
 /** The model section with the tokenizer's vocabulary size and the objective's direction filled in. */
-function lmModelOptions(config: PretrainConfig): Record<string, unknown> {
+function lmModelOptions(config: PretrainConfig, vocabSize: number): Record<string, unknown> {
   const { name, options } = config.model;
   if (name !== 'conv-lm' && name !== 'transformer-lm') throw new ConfigError('model.name', `expected conv-lm or transformer-lm for pretraining, got '${name}'`);
-  if (options.vocabSize !== undefined && options.vocabSize !== NUCLEOTIDE_VOCAB_SIZE) {
-    throw new ConfigError('model.options.vocabSize', `is set by the tokenizer (${NUCLEOTIDE_VOCAB_SIZE}); leave it out`);
+  if (options.vocabSize !== undefined && options.vocabSize !== vocabSize) {
+    throw new ConfigError('model.options.vocabSize', `is set by the tokenizer (${vocabSize}); leave it out`);
   }
   const causal = config.objective.kind === 'causal';
   if (options.causal !== undefined && options.causal !== causal) {
     throw new ConfigError('model.options.causal', `must be ${causal} for the ${config.objective.kind} objective; leave it out`);
   }
-  return { ...options, vocabSize: NUCLEOTIDE_VOCAB_SIZE, ...(causal ? { causal: true } : {}) };
+  return { ...options, vocabSize, ...(causal ? { causal: true } : {}) };
 }
 
 export async function pretrainFromConfig(config: PretrainConfig, options: PretrainOptions): Promise<PretrainResult> {
@@ -135,8 +189,13 @@ export async function pretrainFromConfig(config: PretrainConfig, options: Pretra
   const started = Date.now();
   mkdirSync(outDir, { recursive: true });
   if (config.train.threads !== undefined) setNumThreads(config.train.threads);
-  const modelOptions = lmModelOptions(config);
+  const tokenizer = pretrainTokenizer(config.tokenizer);
+  const tokens = tokenizer.describe();
+  const nucleotides = tokens.kind === 'nucleotide';
+  const perBase = tokensTileBases(tokens);
+  const modelOptions = lmModelOptions(config, tokenizer.vocabSize);
   const corpus = await readCorpus(config.corpus);
+  const classNames = config.corpus.kind === 'genome' && config.corpus.annotation !== undefined ? await annotateCorpus(corpus.validation, config.corpus.annotation) : [];
   log(`corpus: ${corpus.trainBases.toLocaleString('en-US')} training bases in ${corpus.train.length} region(s), ${corpus.validationBases.toLocaleString('en-US')} held out in ${corpus.validation.length}`);
   const t = config.train;
   const batchOptions: LmBatchOptions = {
@@ -145,6 +204,7 @@ export async function pretrainFromConfig(config: PretrainConfig, options: Pretra
     objective: config.objective.kind,
     maskRate: config.objective.maskRate,
     softMaskedWeight: config.objective.softMaskedWeight,
+    ...(nucleotides ? {} : { tokenizer }),
   };
   const ranks = distributed?.worldSize ?? 1;
   const train = lmTrainingBatches(corpus.train, {
@@ -178,11 +238,11 @@ export async function pretrainFromConfig(config: PretrainConfig, options: Pretra
       ...(schedule ? { schedule, scheduleOn } : {}),
       train,
       evaluate: async () => {
-        latest = await evaluateLm(model, validation);
-        return { bits_per_base: latest.bitsPerBase, accuracy: latest.accuracy };
+        latest = await evaluateLm(model, validation, { perBase, classNames });
+        return { bits_per_base: latest.bitsPerBase, bits_per_token: latest.bitsPerToken, accuracy: latest.accuracy };
       },
       epochs: t.epochs,
-      monitor: { metric: 'bits_per_base', mode: 'min' },
+      monitor: { metric: perBase ? 'bits_per_base' : 'bits_per_token', mode: 'min' },
       checkpointPath,
       bestWeightsPath: bestPath,
       ...(t.checkpointEvery ? { checkpointEvery: t.checkpointEvery } : {}),
@@ -200,17 +260,17 @@ export async function pretrainFromConfig(config: PretrainConfig, options: Pretra
       },
     });
     const seconds = (Date.now() - started) / 1000;
-    const empty: LmEvaluation = { bitsPerBase: Number.NaN, bitsPerBaseRepeat: Number.NaN, bitsPerBaseNonRepeat: Number.NaN, accuracy: Number.NaN, tokens: 0 };
+    const empty: LmEvaluation = { bitsPerBase: Number.NaN, bitsPerToken: Number.NaN, accuracy: Number.NaN, tokens: 0, bases: 0, classes: {} };
     const summary = { outDir, history: result.history, bestEpoch: result.best?.epoch ?? null, trainBases: corpus.trainBases, validationBases: corpus.validationBases, parameters, seconds };
     if (!leader) return { ...summary, validation: empty };
     if (existsSync(bestPath)) loadModuleWeights(bestPath, model);
     model.eval();
-    const held = best ?? (await evaluateLm(model, validation));
+    const held = best ?? (await evaluateLm(model, validation, { perBase, classNames }));
     const description = describeModel({
       architecture: { name: config.model.name, options: modelOptions },
       input: { kind: 'tokens', alphabet: 'ACGT', length: t.window },
-      task: { kind: config.objective.kind === 'mlm' ? 'masked-lm' : 'causal-lm', outputs: [...NUCLEOTIDE_VOCABULARY] },
-      tokenizer: { kind: 'nucleotide' },
+      task: { kind: config.objective.kind === 'mlm' ? 'masked-lm' : 'causal-lm', outputs: tokenizer.vocabulary() },
+      tokenizer: tokens,
       training: config,
       metrics: { validation: held },
     });
@@ -226,7 +286,7 @@ export async function pretrainFromConfig(config: PretrainConfig, options: Pretra
     const logoRegion = corpus.validation[0]!;
     const logoBytes = logoRegion.bytes.subarray(0, Math.min(80, logoRegion.bytes.length));
     const logo =
-      config.objective.kind === 'mlm'
+      config.objective.kind === 'mlm' && nucleotides
         ? { region: `${logoRegion.name} (first ${logoBytes.length} bases)`, sequence: Buffer.from(logoBytes).toString('latin1'), probabilities: maskedBaseDistributions(model, logoBytes) }
         : undefined;
     writeFileAtomic(
@@ -234,6 +294,7 @@ export async function pretrainFromConfig(config: PretrainConfig, options: Pretra
       lmReportHtml({
         architecture: `${config.model.name} ${JSON.stringify(config.model.options)}`,
         objective: config.objective.kind,
+        tokenizer: Object.entries(tokens).map(([k, v]) => (k === 'kind' ? String(v) : `${k}=${Array.isArray(v) ? v.length : String(v)}`)).join(' '),
         parameters,
         trainBases: corpus.trainBases,
         validationBases: corpus.validationBases,

@@ -58,9 +58,17 @@ test('strand pretrain writes the model folder, metrics and a report with curves 
   assert.equal(description.task.kind, 'masked-lm');
   assert.deepEqual(description.tokenizer, { kind: 'nucleotide' });
   assert.equal(description.input.kind, 'tokens');
-  const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { validation: { bitsPerBaseRepeat: number; bitsPerBaseNonRepeat: number; tokens: number } };
-  assert.ok(metrics.validation.tokens > 100);
-  assert.ok(Number.isFinite(metrics.validation.bitsPerBaseRepeat) && Number.isFinite(metrics.validation.bitsPerBaseNonRepeat), 'both classes scored');
+  const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as {
+    validation: { bitsPerBase: number; bitsPerToken: number; tokens: number; bases: number; classes: Record<string, { bits: number; tokens: number }> };
+  };
+  const v = metrics.validation;
+  assert.ok(v.tokens > 100);
+  assert.equal(v.bases, v.tokens, 'one base a token');
+  assert.equal(v.bitsPerToken, v.bitsPerBase);
+  assert.ok(v.classes.repeat!.tokens > 0 && v.classes['non-repeat']!.tokens > 0, 'both classes scored');
+  assert.equal(v.classes.repeat!.tokens + v.classes['non-repeat']!.tokens, v.tokens);
+  const pooled = (v.classes.repeat!.bits * v.classes.repeat!.tokens + v.classes['non-repeat']!.bits * v.classes['non-repeat']!.tokens) / v.tokens;
+  assert.ok(Math.abs(pooled - v.bitsPerBase) < 1e-9, 'the classes average to the whole');
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   assert.match(html, /Held-out bits per masked base/);
   assert.match(html, /LM logo: chrB:0-10000/);
