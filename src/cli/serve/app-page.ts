@@ -3,7 +3,8 @@
  * (allowed by its hash in the Content-Security-Policy, which also forbids every other source).
  * It reads the model from /api/model, sends pasted or uploaded FASTA to /api/predict and
  * /api/explain (predictions table, one attribution logo per sequence, drawn by the server), and
- * variants to /api/score-variant. Elements carry data-testid attributes for the browser tests.
+ * variants to /api/score-variant. A masked language model is served the same way: its output is
+ * a sequence's pseudo-log-likelihood, its logo the LM logo, its variant scores zero-shot. Elements carry data-testid attributes for the browser tests.
  */
 import { createHash } from 'node:crypto';
 import { METHOD_NAMES } from '../../report/attribution-page.js';
@@ -73,6 +74,8 @@ async function loadModel() {
   $('model-genome').textContent = model.genome ? model.genome.name + ' (' + model.genome.chromosomes + ' chromosomes)' : 'none';
   $('task-select').replaceChildren(...outputs.map((o) => el('option', o, { value: o })));
   $('head-label').hidden = model.task.kind !== 'profile';
+  for (const option of $('method-select').options) option.disabled = !model.explainMethods.includes(option.value);
+  if (!model.explainMethods.includes($('method-select').value)) $('method-select').value = model.explainMethods[0];
   if (!model.variantScoring) {
     $('genome-note').hidden = false;
     for (const e of $('variant-form').elements) e.disabled = true;
@@ -97,7 +100,8 @@ function renderTracks(data) {
     const div = el('div', null, { class: 'track', 'data-testid': 'logo-track', 'data-id': x.id });
     div.append(el('h3', x.id));
     if (x.profileSvg) div.append(svgNode(x.profileSvg));
-    div.append(el('p', data.method + ' attributions for ' + data.task + (data.head ? ' (' + data.head + ' head)' : '') + (x.lengthNote ? '; ' + x.lengthNote : ''), { class: 'muted' }), svgNode(x.logoSvg));
+    const caption = data.caption || data.method + ' attributions for ' + data.task + (data.head ? ' (' + data.head + ' head)' : '');
+    div.append(el('p', caption + (x.lengthNote ? '; ' + x.lengthNote : ''), { class: 'muted' }), svgNode(x.logoSvg));
     return div;
   });
   $('logo-tracks').replaceChildren(...tracks);

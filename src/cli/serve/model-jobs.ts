@@ -3,13 +3,15 @@
  * not thread-safe): the saved model and the genome, and one method per job kind.
  */
 import { basename } from 'node:path';
-import { setNumThreads } from '../../core/index.js';
+import { InputError, setNumThreads } from '../../core/index.js';
 import { explainSequences } from '../../interpret/explain.js';
 import { predictProfiles, predictSequences, sequenceModelLength } from '../../interpret/predict.js';
 import { variantAttributions } from '../../interpret/variant-attributions.js';
 import { leftAlignAlleles, scoreVariantAlleles } from '../../interpret/variant-effect.js';
 import { openGenome, type Genome } from '../../io/genome.js';
-import { loadModel, type SavedModel } from '../../models/saved-model.js';
+import { explainLanguageModel, PSEUDO_LOG_LIKELIHOOD } from '../../interpret/lm-explain.js';
+import { isLanguageModel } from '../../models/language-model.js';
+import { loadModel, type ModelDescription, type SavedModel } from '../../models/saved-model.js';
 import { HttpError } from './http-error.js';
 import type { ExplainJob, ExplainResult, GenomeSummary, ModelWorkerData, ScoreVariantJob, ScoreVariantResult } from './protocol.js';
 
@@ -19,12 +21,13 @@ export class ModelJobs {
     readonly genome: Genome | null,
   ) {}
 
-  /** Loads the model (it must read DNA sequences) and opens the genome, if any. */
+  /** Loads the model (it must read DNA sequences, or be a language model over them) and opens the genome, if any. */
   static async open(data: ModelWorkerData): Promise<ModelJobs> {
     if (data.threads !== undefined) setNumThreads(data.threads);
     const saved = loadModel(data.modelDir);
     try {
-      sequenceModelLength(saved);
+      if (!isLanguageModel(saved.model)) sequenceModelLength(saved);
+      else if (saved.description.input.length === undefined) throw new InputError('this language model records no window length (input.length)');
       const genome = data.genomePath === undefined ? null : await openGenome(data.genomePath, { writeIndex: false });
       return new ModelJobs(saved, genome);
     } catch (err) {
@@ -33,13 +36,25 @@ export class ModelJobs {
     }
   }
 
+  /**
+   * The description the server works from: a masked language model's one output is the
+   * pseudo-log-likelihood of a sequence, and its explanation the masked-LM ISM (lm-explain.ts).
+   */
+  servedDescription(): ModelDescription {
+    const { description } = this.saved;
+    if (!isLanguageModel(this.saved.model)) return description;
+    return { ...description, task: { ...description.task, outputs: [PSEUDO_LOG_LIKELIHOOD] } };
+  }
+
   genomeSummary(): GenomeSummary | null {
     return this.genome === null ? null : { name: basename(this.genome.path), chromosomes: this.genome.chromosomes().size };
   }
 
   /** Predictions of several jobs' sequences in one model call: one [N_i, outputs] array per job. */
   predict(jobs: readonly (readonly string[])[]): Float32Array[] {
-    const { values, outputs } = predictSequences(this.saved, jobs.flat());
+    const { values, outputs } = isLanguageModel(this.saved.model)
+      ? { values: explainLanguageModel(this.saved, jobs.flat()).predictions, outputs: [PSEUDO_LOG_LIKELIHOOD] }
+      : predictSequences(this.saved, jobs.flat());
     const T = outputs.length;
     let start = 0;
     return jobs.map((sequences) => {
@@ -50,6 +65,10 @@ export class ModelJobs {
   }
 
   explain(job: ExplainJob): ExplainResult {
+    if (isLanguageModel(this.saved.model)) {
+      const e = explainLanguageModel(this.saved, job.sequences);
+      return { kind: 'explain', attributions: e.attributions, predictions: e.predictions, sequences: e.sequences };
+    }
     const e = explainSequences(this.saved, job.sequences, {
       method: job.method,
       task: job.task,

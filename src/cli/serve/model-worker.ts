@@ -102,7 +102,7 @@ async function stop(jobs: ModelJobs): Promise<void> {
 }
 
 opening.then(
-  (jobs) => send({ type: 'ready', model: jobs.saved.description, genome: jobs.genomeSummary() }),
+  (jobs) => send({ type: 'ready', model: jobs.servedDescription(), genome: jobs.genomeSummary() }),
   (err: unknown) => {
     // Stay alive until the client stops this worker, so 'failed' arrives before the exit.
     send({ type: 'failed', message: err instanceof Error ? err.message.split('\n')[0]! : String(err) });

@@ -39,7 +39,8 @@ const predictSchema = z.strictObject(sequenceFields);
 
 const explainSchema = z.strictObject({
   ...sequenceFields,
-  method: z.enum(EXPLAIN_METHOD_NAMES).default('saliency'),
+  /** Default saliency; ism for a language model. */
+  method: z.enum(EXPLAIN_METHOD_NAMES).optional(),
   task: z.string().optional(),
   head: z.enum(['counts', 'profile']).optional(),
   steps: z.int().min(1).max(200).default(50),
@@ -125,7 +126,12 @@ export function readExplainRequest(body: unknown, limits: ServeLimits, { outputs
     throw new HttpError(400, `unknown task '${parsed.task}'; the model's outputs are ${outputs.join(', ')}`);
   }
   if (parsed.head !== undefined && kind !== 'profile') throw new HttpError(400, `'head' is for profile models; this model's task is '${kind}'`);
-  const { method, task, head, steps, shuffles } = parsed;
+  const lm = kind === 'masked-lm' || kind === 'causal-lm';
+  if (lm && parsed.method !== undefined && parsed.method !== 'ism') {
+    throw new HttpError(400, `a language model is explained by masked-LM in-silico mutagenesis (method 'ism'), not '${parsed.method}'`);
+  }
+  const { task, head, steps, shuffles } = parsed;
+  const method = parsed.method ?? (lm ? 'ism' : 'saliency');
   return { ...readSequences(parsed, limits.maxExplainSequences), method, task, head, steps, shuffles };
 }
 

@@ -1,5 +1,5 @@
 /** The JSON bodies of the API's answers, built from the worker's plain results. */
-import { attributionLogo } from '../../report/logo.js';
+import { attributionLogo, informationLogo } from '../../report/logo.js';
 import { lineChart } from '../../report/svg.js';
 import { alleleLogos, TRACK_METHOD_TEXT } from '../../report/variant-report.js';
 import type { ModelServerInfo } from './model-client.js';
@@ -11,6 +11,7 @@ function valueMeaning(taskKind: string): string {
   if (taskKind === 'binary') return 'probability (sigmoid of the output)';
   if (taskKind === 'multiclass') return 'class probability (softmax over the outputs)';
   if (taskKind === 'profile') return 'predicted log total counts (the counts head)';
+  if (taskKind === 'masked-lm') return 'pseudo-log-likelihood: mean log2 P(base) with each base masked in turn, both strands';
   return 'model output';
 }
 
@@ -26,7 +27,7 @@ export function modelBody(info: ModelServerInfo, limits: ServeLimits) {
     created: model.created,
     genome,
     variantScoring: genome !== null,
-    explainMethods: ['saliency', 'ig', 'deeplift', 'ism'],
+    explainMethods: isLmTask(model.task.kind) ? ['ism'] : ['saliency', 'ig', 'deeplift', 'ism'],
     limits,
   };
 }
@@ -74,8 +75,19 @@ function predictedProfile(id: string, outputs: readonly string[], length: number
   };
 }
 
+/** The distribution over A, C, G, T whose log-ratios to the reference base are `scores`. */
+function distributionOfScores(scores: readonly number[]): number[] {
+  const top = Math.max(...scores);
+  const e = scores.map((v) => Math.exp(v - top));
+  const total = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / total);
+}
+
+const isLmTask = (kind: string) => kind === 'masked-lm' || kind === 'causal-lm';
+
 export function explainBody(info: ModelServerInfo, request: ExplainRequest, task: string, result: ExplainResult) {
   const { outputs } = info.model.task;
+  const lm = isLmTask(info.model.task.kind);
   const L = info.model.input.length!;
   return {
     method: request.method,
@@ -83,6 +95,7 @@ export function explainBody(info: ModelServerInfo, request: ExplainRequest, task
     ...(info.model.task.kind === 'profile' ? { head: request.head ?? 'counts' } : {}),
     outputs,
     inputLength: L,
+    ...(lm ? { caption: 'LM logo: at each position, masked, the predicted distribution over A, C, G, T (height: information in bits); attributions are log P(base) - log P(reference)' } : {}),
     explanations: request.ids.map((id, i) => {
       const attributions = Array.from({ length: L }, (_, p) => Array.from(result.attributions.subarray((i * L + p) * 4, (i * L + p) * 4 + 4)));
       return {
@@ -90,7 +103,9 @@ export function explainBody(info: ModelServerInfo, request: ExplainRequest, task
         sequence: result.sequences[i]!,
         predictions: rowValues(outputs, result.predictions, i),
         attributions,
-        logoSvg: attributionLogo(attributions, { widthPerPosition: 10, height: 80, tickEvery: 10, title: `${id}: ${task}` }),
+        logoSvg: lm
+          ? informationLogo(attributions.map(distributionOfScores), { widthPerPosition: 10, title: `${id}: LM logo` })
+          : attributionLogo(attributions, { widthPerPosition: 10, height: 80, tickEvery: 10, title: `${id}: ${task}` }),
         ...(result.profiles ? predictedProfile(id, outputs, L, result.profiles, i) : {}),
       };
     }),

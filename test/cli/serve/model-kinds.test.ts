@@ -1,19 +1,24 @@
 /**
  * `strand serve` with models other than the planted classifier: a profile model (bpnet) answers
  * with its counts head, explains either head and draws its predicted profiles; a model DeepLIFT
- * cannot run (DanQ's LSTM) gets a 422 naming why, not a 500.
+ * cannot run (DanQ's LSTM) gets a 422 naming why, not a 500; a masked language model answers
+ * with pseudo-log-likelihoods, its LM logo and zero-shot variant scores.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { manualSeed } from '../../../src/core/index.js';
 import { explainSequences } from '../../../src/interpret/explain.js';
+import { explainLanguageModel, PSEUDO_LOG_LIKELIHOOD } from '../../../src/interpret/lm-explain.js';
 import { predictProfiles, predictSequences } from '../../../src/interpret/predict.js';
+import { scoreVariantAlleles } from '../../../src/interpret/variant-effect.js';
+import { openGenome } from '../../../src/io/genome.js';
 import { createModel } from '../../../src/models/registry.js';
 import { describeModel, loadModel, saveModel } from '../../../src/models/saved-model.js';
 import { tempDir } from '../../data/genomic-fixtures.js';
 import { assertClose } from '../../helpers/assert-close.js';
-import { postJson } from '../../helpers/http-request.js';
+import { httpRequest, postJson } from '../../helpers/http-request.js';
 import { startServe } from '../../helpers/serve-process.js';
 
 const tmp = tempDir('strand-serve-kinds-');
@@ -70,6 +75,57 @@ test('DeepLIFT on a model with an LSTM is a 422 naming the layer; other methods 
     assert.match((refused.json as { error: { message: string } }).error.message, /^DeepLIFT's rescale rule does not cover lstm \(LSTM\); use integrated gradients, saliency or ISM/);
     assert.equal((await explain('ig')).status, 200);
   } finally {
+    await serve.stop();
+  }
+});
+
+test('a masked language model: predictions are pseudo-log-likelihoods, explain draws the LM logo, variants get zero-shot scores', async () => {
+  manualSeed(3);
+  const options = { vocabSize: 9, dim: 8, kernel: 5, dilations: [1, 2] };
+  const dir = join(tmp.dir, 'lm');
+  const model = createModel('conv-lm', options);
+  const vocabulary = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'A', 'C', 'G', 'T'];
+  saveModel(dir, model.eval(), describeModel({ architecture: { name: 'conv-lm', options }, input: { kind: 'tokens', alphabet: 'ACGT', length: 40 }, task: { kind: 'masked-lm', outputs: vocabulary }, tokenizer: { kind: 'nucleotide' } }));
+  model.dispose();
+  const genomePath = join(tmp.dir, 'lm-genome.fa');
+  writeFileSync(genomePath, `>chr1\n${SEQUENCE.repeat(4)}\n`);
+  const serve = await startServe(['--model', dir, '--genome', genomePath]);
+  const saved = loadModel(dir);
+  const genome = await openGenome(genomePath, { writeIndex: false });
+  try {
+    const info = (await httpRequest(new URL('/api/model', serve.url).href)).json as { task: { kind: string; outputs: string[] }; explainMethods: string[] };
+    assert.deepEqual(info.task.outputs, [PSEUDO_LOG_LIKELIHOOD]);
+    assert.deepEqual(info.explainMethods, ['ism']);
+
+    const sequence = SEQUENCE.slice(0, 40);
+    const expected = explainLanguageModel(saved, [sequence]);
+    const predict = await postJson(new URL('/api/predict', serve.url).href, { sequence });
+    assert.equal(predict.status, 200, predict.text);
+    const pll = (predict.json as { predictions: { values: Record<string, number> }[] }).predictions[0]!.values[PSEUDO_LOG_LIKELIHOOD]!;
+    assertClose([pll], [expected.predictions[0]!], { atol: 1e-5 });
+    assert.ok(pll < 0 && pll > -8, `mean log2 P(base) ${pll}`);
+
+    const explain = await postJson(new URL('/api/explain', serve.url).href, { sequence });
+    assert.equal(explain.status, 200, explain.text);
+    const body = explain.json as { method: string; caption: string; explanations: { attributions: number[][]; logoSvg: string }[] };
+    assert.equal(body.method, 'ism');
+    assert.match(body.caption, /^LM logo/);
+    assertClose(body.explanations[0]!.attributions.flat(), Array.from(expected.attributions), { atol: 1e-5 });
+    assert.match(body.explanations[0]!.logoSvg, /LM logo/);
+    const refused = await postJson(new URL('/api/explain', serve.url).href, { sequence, method: 'saliency' });
+    assert.equal(refused.status, 400);
+    assert.match((refused.json as { error: { message: string } }).error.message, /masked-LM in-silico mutagenesis \(method 'ism'\), not 'saliency'/);
+
+    const variant = await postJson(new URL('/api/score-variant', serve.url).href, { variant: `chr1:60 ${SEQUENCE[59 % SEQUENCE.length]}>${SEQUENCE[59 % SEQUENCE.length] === 'A' ? 'G' : 'A'}` });
+    assert.equal(variant.status, 200, variant.text);
+    const effects = variant.json as { scores: string[]; effects: { output: string; values: Record<string, number> }[] };
+    assert.deepEqual(effects.scores, ['llr', 'embed_cosine', 'embed_l2']);
+    const ref = SEQUENCE[59 % SEQUENCE.length]!;
+    const library = await scoreVariantAlleles(saved, genome, [{ chrom: 'chr1', start: 59, ref, alt: ref === 'A' ? 'G' : 'A' }], { bothStrands: false });
+    assertClose([effects.effects[0]!.values.llr!], [library.effects[0]!.values![0]!], { atol: 1e-5 });
+  } finally {
+    saved.model.dispose();
+    await genome.close();
     await serve.stop();
   }
 });
