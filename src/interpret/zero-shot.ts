@@ -9,7 +9,7 @@
  * Windows are ASCII bytes with the variant at `center`.
  */
 import { inferenceMode, InputError, tensor, tidy } from '../core/index.js';
-import { isNucleotideTokenizer } from '../genomics/tokenizers/token-rows.js';
+import { isNucleotideTokenizer, tokenRowsOfWindows } from '../genomics/tokenizers/token-rows.js';
 import type { SequenceTokenizer } from '../genomics/tokenizers/tokens.js';
 import { reverseComplementBytes } from '../genomics/nucleotide-bytes.js';
 import type { LanguageModel } from '../models/language-model.js';
@@ -99,35 +99,53 @@ export interface EmbeddingDistance {
   l2: number;
 }
 
+/** How the encoder's hidden states of a window become its embedding: averaged or maximised over its tokens, or kept per token. */
+export type EmbeddingPooling = 'mean' | 'max' | 'none';
+
+function tokenRowsOf(windows: readonly Uint8Array[], tokenizer: SequenceTokenizer | undefined): Int32Array[] {
+  if (isNucleotideTokenizer(tokenizer)) return windows.map((w) => tokenRowsOfWindows([w], undefined).ids);
+  return windows.map((w) => tokenizer!.encode(Buffer.from(w.buffer, w.byteOffset, w.length).toString('latin1')));
+}
+
 /**
- * Mean encoder embedding of each window over its tokens: [N, hiddenSize] row-major. Windows are
- * single-nucleotide tokens unless `tokenizer` says otherwise; windows of different token counts
- * go through the encoder apart, so no window sees another's padding.
+ * Embeddings of windows: [N, hiddenSize] row-major when pooled, [N, tokens, hiddenSize] with
+ * pooling 'none' (every window must then have the same number of tokens). Windows are single-
+ * nucleotide tokens unless `tokenizer` says otherwise; windows of different token counts go
+ * through the encoder apart, so no window sees another's padding.
  */
-export function meanEmbeddings(model: LanguageModel, windows: readonly Uint8Array[], tokenizer?: SequenceTokenizer): Float32Array {
-  if (isNucleotideTokenizer(tokenizer)) {
-    return inferenceMode(() => tidy(() => model.encode(tokenIdsOfWindows(windows)).meanDim([1]).contiguous().data<Float32Array>()));
-  }
+export function windowEmbeddings(model: LanguageModel, windows: readonly Uint8Array[], tokenizer?: SequenceTokenizer, pooling: EmbeddingPooling = 'mean'): { values: Float32Array; tokens: number } {
   const D = model.hiddenSize;
-  const out = new Float32Array(windows.length * D);
-  const rows = windows.map((w) => tokenizer!.encode(Buffer.from(w.buffer, w.byteOffset, w.length).toString('latin1')));
+  const rows = tokenRowsOf(windows, tokenizer);
   const byLength = new Map<number, number[]>();
   rows.forEach((r, i) => {
     if (r.length === 0) throw new InputError(`window ${i + 1} has no tokens (${windows[i]!.length} bases)`);
     byLength.set(r.length, [...(byLength.get(r.length) ?? []), i]);
   });
+  if (pooling === 'none' && byLength.size > 1) {
+    const [first, other] = [...byLength.keys()];
+    throw new InputError(`per-token embeddings need windows of one token count; window ${byLength.get(other!)![0]! + 1} has ${other}, window 1 has ${first}`);
+  }
+  const tokens = rows[0]?.length ?? 0;
+  const width = pooling === 'none' ? tokens * D : D;
+  const out = new Float32Array(windows.length * width);
   for (const [length, members] of byLength) {
     const ids = new Int32Array(members.length * length);
     members.forEach((i, k) => ids.set(rows[i]!, k * length));
-    const pooled = inferenceMode(() =>
+    const values = inferenceMode(() =>
       tidy(() => {
-        const t = tensor(ids, [members.length, length]).toDType('int64');
-        return model.encode(t).meanDim([1]).contiguous().data<Float32Array>();
+        const hidden = model.encode(tensor(ids, [members.length, length]).toDType('int64'));
+        const pooled = pooling === 'mean' ? hidden.meanDim([1]) : pooling === 'max' ? ops.amax(hidden, { dim: 1 }) : hidden;
+        return pooled.contiguous().data<Float32Array>();
       }),
     );
-    members.forEach((i, k) => out.set(pooled.subarray(k * D, (k + 1) * D), i * D));
+    members.forEach((i, k) => out.set(values.subarray(k * width, (k + 1) * width), i * width));
   }
-  return out;
+  return { values: out, tokens };
+}
+
+/** Mean encoder embedding of each window over its tokens: [N, hiddenSize] row-major. */
+export function meanEmbeddings(model: LanguageModel, windows: readonly Uint8Array[], tokenizer?: SequenceTokenizer): Float32Array {
+  return windowEmbeddings(model, windows, tokenizer, 'mean').values;
 }
 
 /** Cosine distance (1 - cosine similarity) and L2 distance between REF and ALT windows' mean embeddings. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -85,6 +85,37 @@ test('both strands (the default): a sequence and its reverse complement get the 
   const rc = Buffer.from(reverseComplementBytes(Buffer.from(sequences[0]!, 'latin1'))).toString('latin1');
   const expected = meanHidden(sequences[0]!).map((v, d) => (v + meanHidden(rc)[d]!) / 2);
   close(both.subarray(0, 24), expected, 1e-5, 'sequence 0: mean of the two strands');
+});
+
+test('--pooling none: one embedding per base, both strands mirrored; max pooling; unequal lengths refused in one line', () => {
+  writeFileSync(join(dir, 'equal.fa'), sequences.slice(0, 5).map((s, i) => `>e${i}\n${s}\n`).join(''));
+  const r = strand('embed', '--model', join(dir, 'lm'), '--fasta', join(dir, 'equal.fa'), '--out', join(dir, 'tokens.npy'), '--pooling', 'none');
+  assert.equal(r.status, 0, r.stderr);
+  const { values, shape } = embeddings(join(dir, 'tokens.npy'));
+  assert.deepEqual(shape, [5, 80, 24]);
+  const hiddenOf = (sequence: string) => {
+    const ids = tokenIdsOfWindows([Buffer.from(sequence, 'latin1')]);
+    const hidden = model.encode(ids);
+    const v = Float32Array.from(hidden.data<Float32Array>());
+    ids.dispose();
+    hidden.dispose();
+    return v;
+  };
+  const forward = hiddenOf(sequences[2]!);
+  const reverse = hiddenOf(Buffer.from(reverseComplementBytes(Buffer.from(sequences[2]!, 'latin1'))).toString('latin1'));
+  const expected = forward.map((v, i) => (v + reverse[(79 - Math.floor(i / 24)) * 24 + (i % 24)]!) / 2);
+  close(values.subarray(2 * 80 * 24, 3 * 80 * 24), expected, 1e-5, 'sequence 2, base by base');
+
+  const max = strand('embed', '--model', join(dir, 'lm'), '--fasta', join(dir, 'equal.fa'), '--out', join(dir, 'max.npy'), '--pooling', 'max', '--strand', 'forward');
+  assert.equal(max.status, 0, max.stderr);
+  const pooled = embeddings(join(dir, 'max.npy')).values;
+  const expectedMax = Array.from({ length: 24 }, (_, d) => Math.max(...Array.from({ length: 80 }, (_, t) => forward[t * 24 + d]!)));
+  close(pooled.subarray(2 * 24, 3 * 24), expectedMax, 1e-6, 'max over positions');
+
+  const refused = strand('embed', '--model', join(dir, 'lm'), '--fasta', join(dir, 'seqs.fa'), '--out', join(dir, 'mixed.npy'), '--pooling', 'none');
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr.trim(), /^strand: error: per-token embeddings need sequences of one token count; s120 \(sequence 121\) has 130 tokens, the first 80$/);
+  assert.ok(!existsSync(join(dir, 'mixed.npy')));
 });
 
 test('--workers 2 writes the files one process writes', { skip: distributedAvailable() ? false : 'addon built without gloo' }, () => {

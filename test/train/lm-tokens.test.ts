@@ -227,8 +227,8 @@ train: { epochs: 1, batchSize: 32, threads: 1 }
   const lm = loadModel(from);
   const classifier = loadModel(out);
   const sequences = [seq.slice(100, 160), seq.slice(300, 347)];
-  const a = sequenceEmbeddings(lm, sequences);
-  const b = sequenceEmbeddings(classifier, sequences);
+  const a = sequenceEmbeddings(lm, sequences).values;
+  const b = sequenceEmbeddings(classifier, sequences).values;
   assert.equal(a.length, 2 * 16);
   assert.deepEqual([...b], [...a], 'the frozen encoder embeds as the LM does');
   assert.deepEqual(resolveEffectScores(lm), ['embed_cosine', 'embed_l2']);

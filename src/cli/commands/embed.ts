@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { InputError, setNumThreads } from '../../core/index.js';
 import { gatherParts, ownsPart, type ProcessGroup } from '../../distributed/index.js';
 import { embeddingModel, sequenceEmbeddings } from '../../interpret/embed.js';
+import type { EmbeddingPooling } from '../../interpret/zero-shot.js';
 import { AtomicFileWriter } from '../../io/atomic-write.js';
 import { iterateBed } from '../../io/bed.js';
 import { countFastaRecords, iterateFastaRecords } from '../../io/fasta-records.js';
@@ -24,6 +25,7 @@ interface EmbedArgs {
   genome?: string;
   out: string;
   strand: string;
+  pooling: string;
   batchSize: number;
   threads?: number;
   workers?: number;
@@ -38,6 +40,7 @@ function checkArgs(o: EmbedArgs): void {
   if ((o.fasta === undefined) === (o.bed === undefined)) throw new InputError('give either --fasta or --bed (with --genome)');
   if (o.bed !== undefined && o.genome === undefined) throw new InputError('--bed needs --genome');
   if (o.strand !== 'both' && o.strand !== 'forward') throw new InputError(`--strand must be both or forward, got '${o.strand}'`);
+  if (!POOLINGS.includes(o.pooling as EmbeddingPooling)) throw new InputError(`--pooling must be one of ${POOLINGS.join(', ')}, got '${o.pooling}'`);
   if (!o.out.endsWith('.npy')) throw new InputError(`--out must name a .npy file, got '${o.out}'`);
 }
 
@@ -51,19 +54,32 @@ async function* bedSequences(bedPath: string, genome: Genome, genomePath: string
   }
 }
 
+const POOLINGS: readonly EmbeddingPooling[] = ['mean', 'max', 'none'];
+
 interface EmbeddedPart {
   ids: string[];
   values: Float32Array;
+  /** Tokens per sequence with --pooling none. */
+  tokens: number;
 }
 
 async function* embeddedParts(o: EmbedArgs, saved: SavedModel, genome: Genome | undefined, group: ProcessGroup | undefined): AsyncGenerator<EmbeddedPart> {
   const shard = partShard(group);
   const input = o.fasta !== undefined ? iterateFastaRecords(o.fasta) : bedSequences(o.bed!, genome!, o.genome!);
   let index = 0;
+  let first: number | undefined;
   for await (const part of chunks(input, PART)) {
+    const offset = index * PART;
     if (!ownsPart(index++, shard)) continue;
-    const values = sequenceEmbeddings(saved, part.map((p) => p.sequence), { bothStrands: o.strand === 'both', batchSize: o.batchSize });
-    yield { ids: part.map((p) => p.id), values };
+    const { values, tokens } = sequenceEmbeddings(saved, part.map((p) => p.sequence), {
+      bothStrands: o.strand === 'both',
+      batchSize: o.batchSize,
+      pooling: o.pooling as EmbeddingPooling,
+      nameOf: (i) => `${part[i]!.id} (sequence ${offset + i + 1})`,
+      ...(first === undefined ? {} : { tokens: first }),
+    });
+    first ??= tokens;
+    yield { ids: part.map((p) => p.id), values, tokens };
   }
 }
 
@@ -86,9 +102,14 @@ async function embed(o: EmbedArgs, group: ProcessGroup | undefined): Promise<voi
     ids.write('id\n');
     const parts: Float32Array[] = [];
     let done = 0;
+    let tokens = -1;
     const progress = countProgress('embedding', 'sequences', o.fasta !== undefined ? await countFastaRecords(o.fasta) : undefined);
     try {
       for await (const part of embedded) {
+        if (o.pooling === 'none' && tokens >= 0 && part.tokens !== tokens) {
+          throw new InputError(`per-token embeddings need sequences of one token count; ${part.ids[0]} (sequence ${done + 1}) has ${part.tokens} tokens, the first ${tokens}`);
+        }
+        tokens = part.tokens;
         ids.write(`${part.ids.join('\n')}\n`);
         parts.push(part.values);
         done += part.ids.length;
@@ -98,11 +119,13 @@ async function embed(o: EmbedArgs, group: ProcessGroup | undefined): Promise<voi
       progress.stop();
     }
     if (done === 0) throw new InputError(`${o.fasta ?? o.bed}: no sequences to embed`);
-    const values = new Float32Array(done * D);
+    const shape = o.pooling === 'none' ? [done, tokens, D] : [done, D];
+    const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
     parts.reduce((at, p) => (values.set(p, at), at + p.length), 0);
-    writeNpy(o.out, { data: values, shape: [done, D] });
+    writeNpy(o.out, { data: values, shape });
     ids.commit();
-    process.stderr.write(`wrote ${o.out} (${done} x ${D}: mean-pooled ${o.strand === 'both' ? 'both-strand ' : ''}embeddings) and ${idsPath}\n`);
+    const what = o.pooling === 'none' ? 'per-token' : `${o.pooling}-pooled`;
+    process.stderr.write(`wrote ${o.out} (${shape.join(' x ')}: ${what} ${o.strand === 'both' ? 'both-strand ' : ''}embeddings) and ${idsPath}\n`);
   } finally {
     outputs.release();
     await genome?.close();
@@ -120,6 +143,7 @@ export function registerEmbed(program: Command): void {
     .option('--genome <file>', 'reference genome (FASTA, bgzip FASTA or 2bit) for --bed')
     .requiredOption('--out <file.npy>', 'embeddings, N x hidden float32 (numpy .npy); the ids go beside it in <out>.ids.tsv')
     .option('--strand <which>', "'both': average with the reverse complement's embedding; 'forward': as written", 'both')
+    .option('--pooling <how>', "'mean' or 'max' over each sequence's tokens ([N, dim]), or 'none': one embedding per token ([N, tokens, dim]; sequences of one length)", 'mean')
     .option('--batch-size <n>', 'sequences per forward pass (sequences of one length share a batch)', positiveInt, 64)
     .option('--threads <n>', 'libtorch threads (per worker with --workers; default 1 there)', positiveInt)
     .option('--workers <n>', WORKERS_HELP, positiveInt)
