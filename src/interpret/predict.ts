@@ -77,7 +77,8 @@ export function predictProfiles(saved: SavedModel, sequences: readonly string[],
 }
 
 /** The reported values of a model output: probabilities, values, or (profile models) predicted log total counts. */
-function readout(kind: string): (output: ModelOutput) => Tensor {
+/** What a prediction is, by task kind: probabilities (binary: sigmoid, multiclass: softmax), the counts head of a profile model, or the output itself. */
+export function predictionReadout(kind: string): (output: ModelOutput) => Tensor {
   const single = (output: ModelOutput): Tensor => {
     if (isProfileOutput(output)) throw new InputError(`a '${kind}' model returned profile and counts heads`);
     return output;
@@ -100,7 +101,7 @@ export function predictSequences(
 ): Predictions {
   const { description, model } = saved;
   const length = sequenceModelLength(saved);
-  const transform = readout(description.task.kind);
+  const transform = predictionReadout(description.task.kind);
   const outputs = description.task.outputs;
   const values = new Float32Array(sequences.length * outputs.length);
   model.eval();
