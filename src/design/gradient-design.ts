@@ -21,7 +21,7 @@ export interface GradientDesignOptions extends SearchControl {
   samples?: number;
   /** Adam learning rate of the logits. Default 0.5. */
   lr?: number;
-  /** Weight of the edit count in the loss. Default 0.1. */
+  /** Weight of the edit count in the loss (objective units per edit). Default 0.01. */
   lambda?: number;
   /** Gumbel-softmax temperature. Default 1. */
   temperature?: number;
@@ -41,7 +41,7 @@ function sequenceOf(values: Float32Array, row: number, L: number): string {
 }
 
 export async function gradientDesign(model: DesignModel, objective: Objective, checker: ConstraintChecker, options: GradientDesignOptions = {}): Promise<DesignResult> {
-  const { steps = 200, samples = 16, lr = 0.5, lambda = 0.1, temperature = 1, seed = 1 } = options;
+  const { steps = 200, samples = 16, lr = 0.5, lambda = 0.01, temperature = 1, seed = 1 } = options;
   const { start } = checker;
   const L = model.length;
   if (start.length !== L) throw new InputError(`a design start must be ${L} bp (the model's input length), got ${start.length}`);
@@ -76,6 +76,7 @@ export async function gradientDesign(model: DesignModel, objective: Objective, c
         const values = objective.evaluate(predictions);
         const edits = ops.sumDimIntList(ops.rsubScalar(sample.mul(x0).sumDimIntList([1]), 1), [1]);
         const loss = ops.neg(values).add(edits.mul(lambda)).mean();
+        if (!loss.requiresGrad) throw new InputError('gradient design needs gradients to reach the bases; this model reads tokens of them: use --method greedy');
         loss.backward();
         optimizer.step();
         return {
