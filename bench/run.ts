@@ -19,3 +19,4 @@ await (await import('./train-epoch.js')).benchTrainEpoch(threads, (line) => cons
 (await import('./score-variants-workers.js')).benchScoreVariantsWorkers((line) => console.log(line));
 await (await import('./ddp-train-epoch.js')).benchDdpTrainEpoch((line) => console.log(line));
 await (await import('./serve-load.js')).benchServeLoad(threads, (line) => console.log(line));
+await (await import('./design.js')).benchDesign(threads, (line) => console.log(line));
