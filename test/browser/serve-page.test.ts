@@ -147,6 +147,25 @@ test('a FASTA file chosen in the form fills the text box', { skip }, async () =>
   assert.equal(await box.inputValue(), fasta);
 });
 
+test('the design form raises GATA1 with marked edits, a curve and two logos, equal to POST /api/design', { skip }, async () => {
+  await page.getByTestId('design-input').fill(background);
+  await page.getByTestId('design-output').selectOption('GATA1');
+  await page.getByTestId('design-max-edits').fill('4');
+  await page.getByTestId('submit-design').click();
+  await page.getByTestId('design-caption').waitFor({ timeout: 30_000 });
+  const api = await postJson(new URL('/api/design', serve.url).href, { sequence: background, output: 'GATA1', direction: 'max', maxEdits: 4 });
+  const body = api.json as { sequence: string; edits: number; before: Record<string, number>; after: Record<string, number> };
+  assert.equal(await page.getByTestId('designed-sequence').textContent(), body.sequence);
+  const marks = await page.locator('[data-testid="designed-sequence"] mark').evaluateAll((ms) => ms.map((m) => Number(m.getAttribute('data-position'))));
+  assert.equal(marks.length, body.edits);
+  for (const p of marks) assert.notEqual(background[p - 1], body.sequence[p - 1]);
+  const after = Number(await page.locator('[data-testid="design-row"][data-output="GATA1"] td[data-after]').getAttribute('data-after'));
+  assertClose([after], [body.after.GATA1!], { atol: 1e-6 });
+  assert.ok(body.after.GATA1! > body.before.GATA1!);
+  assert.equal(await page.locator('[data-testid="design-result"] svg[data-chart="design-objective"]').count(), 1);
+  assert.equal(await page.locator('[data-testid="design-result"] svg.logo').count(), 2);
+});
+
 test('the page made no request but to its server and raised no script error', { skip }, () => {
   assert.deepEqual(problems.foreignRequests, []);
   assert.deepEqual(problems.pageErrors, []);

@@ -10,14 +10,14 @@ import { designModel, type DesignModel } from '../../design/design-model.js';
 import { gradientDesign } from '../../design/gradient-design.js';
 import { buildObjective, parseObjective, type Objective } from '../../design/objective.js';
 import { greedyEvolution, insertPatterns, randomSequences, screenSequences, type DesignResult, type SearchControl } from '../../design/search.js';
-import { explainSequences } from '../../interpret/explain.js';
+import { designLogos } from '../../design/design-logos.js';
 import { sequenceModelLength } from '../../interpret/predict.js';
-import { GradientUnavailableError, type ForwardModel } from '../../interpret/target.js';
+import type { ForwardModel } from '../../interpret/target.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { iterateBed } from '../../io/bed.js';
 import { readFastaRecords } from '../../io/fasta-records.js';
 import { openGenome } from '../../io/genome.js';
-import { loadModel, type SavedModel } from '../../models/saved-model.js';
+import { loadModel } from '../../models/saved-model.js';
 import { designReportHtml, type DesignReportItem } from '../../report/design-report.js';
 import { countProgress } from '../progress.js';
 import { positiveInt } from '../parse.js';
@@ -155,21 +155,6 @@ function runMethod(model: DesignModel, objective: Objective, checker: Constraint
   }
 }
 
-/** Attribution logos (saliency, or ISM when gradients do not reach the bases) of the start and the designed sequence. */
-function logosOf(saved: SavedModel, output: string, start: string, designed: string): DesignReportItem['logos'] {
-  const explain = (method: 'saliency' | 'ism') => explainSequences(saved, [start, designed], { method, task: output });
-  let e;
-  try {
-    e = explain('saliency');
-  } catch (err) {
-    if (!(err instanceof GradientUnavailableError)) throw err;
-    e = explain('ism');
-  }
-  const L = start.length;
-  const rows = (n: number) => Array.from({ length: L }, (_, j) => Array.from(e.attributions.subarray((n * L + j) * 4, (n * L + j) * 4 + 4)));
-  return { start: rows(0), designed: rows(1), what: `${e.method === 'ism' ? 'ISM' : 'saliency x input'} of ${output}` };
-}
-
 function trajectoryTsv(outputs: readonly string[], designs: readonly { id: string; result: DesignResult }[]): string {
   const lines = [['id', 'round', 'edit', 'position', 'from', 'to', 'objective', ...outputs].join('\t')];
   const fmt = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(7))) : 'NaN');
@@ -227,7 +212,7 @@ async function design(o: DesignArgs): Promise<void> {
       id,
       ...result,
       violations: checker.violations(result.sequence),
-      ...(i < 20 && !stop ? { logos: logosOf(saved, output, result.start, result.sequence) } : {}),
+      ...(i < 20 && !stop ? { logos: designLogos(saved, output, result.start, result.sequence) } : {}),
     }));
     const constraintText = JSON.stringify(options.constraints);
     writeFileAtomic(join(o.out, 'designed.fa'), designs.map(({ id, result }) => `>${id} objective=${result.objective.toPrecision(6)} edits=${result.steps.length === 0 ? 0 : [...result.sequence].filter((c, j) => c !== result.start[j]).length}\n${result.sequence}\n`).join(''));

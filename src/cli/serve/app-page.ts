@@ -3,7 +3,8 @@
  * (allowed by its hash in the Content-Security-Policy, which also forbids every other source).
  * It reads the model from /api/model, sends pasted or uploaded FASTA to /api/predict and
  * /api/explain (predictions table, one attribution logo per sequence, drawn by the server), and
- * variants to /api/score-variant. A masked language model is served the same way: its output is
+ * variants to /api/score-variant, and one sequence to /api/design (greedy edits toward an
+ * output, the edits marked, logos before and after). A masked language model is served the same way: its output is
  * a sequence's pseudo-log-likelihood, its logo the LM logo, its variant scores zero-shot. Elements carry data-testid attributes for the browser tests.
  */
 import { createHash } from 'node:crypto';
@@ -18,7 +19,8 @@ form{margin:8px 0}textarea{width:100%;box-sizing:border-box;font:12px/1.4 ui-mon
 button{font:inherit;padding:4px 14px}button:disabled{opacity:.6}
 .error{color:#a61b1b;background:#fdecec;border:1px solid #f3b9b9;padding:6px 10px;border-radius:4px;margin:8px 0}
 .note{color:#6b5300;background:#fff8e1;border:1px solid #f0dc9a;padding:6px 10px;border-radius:4px}
-#model-info td,#model-info th{text-align:left}.track h3{font-size:15px;margin:16px 0 2px}`;
+#model-info td,#model-info th{text-align:left}.track h3{font-size:15px;margin:16px 0 2px}
+mark{background:#ffd54f;font-weight:700}pre.designed{font:12px/1.5 ui-monospace,monospace;white-space:pre-wrap;word-break:break-all}`;
 
 /** Runs in the browser: no imports, no network but this server's API. */
 const SCRIPT = String.raw`
@@ -76,6 +78,11 @@ async function loadModel() {
   $('head-label').hidden = model.task.kind !== 'profile';
   for (const option of $('method-select').options) option.disabled = !model.explainMethods.includes(option.value);
   if (!model.explainMethods.includes($('method-select').value)) $('method-select').value = model.explainMethods[0];
+  $('design-output').replaceChildren(...outputs.map((o) => el('option', o, { value: o })));
+  if (!model.design) {
+    $('design-note').hidden = false;
+    for (const e of $('design-form').elements) e.disabled = true;
+  }
   if (!model.variantScoring) {
     $('genome-note').hidden = false;
     for (const e of $('variant-form').elements) e.disabled = true;
@@ -161,6 +168,44 @@ $('variant-form').addEventListener('submit', async (event) => {
   button.disabled = false;
 });
 
+function markedSequence(start, designed) {
+  const pre = el('pre', null, { class: 'designed', 'data-testid': 'designed-sequence' });
+  for (let i = 0; i < designed.length; i++) {
+    if (designed[i] === start[i]) pre.append(designed[i]);
+    else pre.append(el('mark', designed[i], { title: (i + 1) + ': ' + start[i] + ' to ' + designed[i], 'data-position': i + 1 }));
+  }
+  return pre;
+}
+
+$('design-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const error = $('design-error');
+  clearError(error);
+  const text = $('design-input').value;
+  if (text.trim() === '') return showError(error, 'Paste a sequence (or one FASTA record) to design from.');
+  const button = $('submit-design');
+  button.disabled = true;
+  $('design-status').textContent = 'designing…';
+  $('design-result').replaceChildren();
+  try {
+    const body = /^\s*>/.test(text) ? { fasta: text } : { sequence: text };
+    const data = await api('/api/design', { ...body, output: $('design-output').value, direction: $('design-direction').value, maxEdits: Number($('design-max-edits').value) });
+    const rows = data.outputs.map((o) => {
+      const tr = el('tr', null, { 'data-testid': 'design-row', 'data-output': o });
+      tr.append(el('td', o), el('td', fmt(data.before[o]), { 'data-before': data.before[o] }), el('td', fmt(data.after[o]), { 'data-after': data.after[o] }));
+      return tr;
+    });
+    const table = el('table', null, { 'data-testid': 'design-table' });
+    fillTable(table, ['output', 'before', 'after'], rows);
+    const caption = el('p', data.objective + ': ' + fmt(data.startObjective) + ' → ' + fmt(data.designedObjective) + ' with ' + data.edits + ' edit' + (data.edits === 1 ? '' : 's') + ' (stopped: ' + data.stopped + ')' + (data.lengthNote ? '; ' + data.lengthNote : ''), { 'data-testid': 'design-caption' });
+    $('design-result').append(caption, svgNode(data.chartSvg), table, markedSequence(data.start, data.sequence), el('p', data.logosText + ', start above designed, one scale', { class: 'muted' }), svgNode(data.startLogoSvg), svgNode(data.designedLogoSvg));
+  } catch (err) {
+    showError(error, err.message);
+  }
+  $('design-status').textContent = '';
+  button.disabled = false;
+});
+
 loadModel();
 `;
 
@@ -206,6 +251,21 @@ ${logoGlyphDefs()}
 <table id="predictions-table" class="predictions" data-testid="predictions-table" hidden></table>
 <ul id="length-notes" class="muted" data-testid="length-notes"></ul>
 <div id="logo-tracks" data-testid="logo-tracks"></div>
+</section>
+<section id="design"><h2>Design</h2>
+<p id="design-note" class="note" data-testid="design-note" hidden>Design needs a sequence model; a language model cannot design.</p>
+<form id="design-form" data-testid="design-form">
+<label for="design-input">One sequence (A, C, G, T; at least the model's input length, longer ones centre-cropped): greedy single-base edits, each the best of all</label>
+<textarea id="design-input" data-testid="design-input" rows="3" spellcheck="false"></textarea>
+<div class="row">
+<label><select id="design-direction" data-testid="design-direction"><option value="max">raise</option><option value="min">lower</option></select></label>
+<label>output <select id="design-output" data-testid="design-output"></select></label>
+<label>with at most <input id="design-max-edits" data-testid="design-max-edits" type="number" min="1" max="20" value="5" size="3"> edits</label>
+<button type="submit" id="submit-design" data-testid="submit-design">Design</button>
+<span id="design-status" class="muted" data-testid="design-status"></span>
+</div></form>
+<div id="design-error" class="error" data-testid="design-error" role="alert" hidden></div>
+<div id="design-result" class="track" data-testid="design-result"></div>
 </section>
 <section id="variants"><h2>Variant effect</h2>
 <p id="genome-note" class="note" data-testid="genome-note" hidden>Variant scoring needs a reference genome: restart with <code>strand serve --model DIR --genome FILE</code>.</p>

@@ -12,8 +12,17 @@ import { openGenome, type Genome } from '../../io/genome.js';
 import { explainLanguageModel, PSEUDO_LOG_LIKELIHOOD } from '../../interpret/lm-explain.js';
 import { isLanguageModel } from '../../models/language-model.js';
 import { loadModel, type ModelDescription, type SavedModel } from '../../models/saved-model.js';
+import { ConstraintChecker } from '../../design/constraints.js';
+import { designLogos } from '../../design/design-logos.js';
+import { designModel } from '../../design/design-model.js';
+import { buildObjective, parseObjective } from '../../design/objective.js';
+import { greedyEvolution } from '../../design/search.js';
+import type { ForwardModel } from '../../interpret/target.js';
 import { HttpError } from './http-error.js';
-import type { ExplainJob, ExplainResult, GenomeSummary, ModelWorkerData, ScoreVariantJob, ScoreVariantResult } from './protocol.js';
+import type { DesignJob, DesignJobResult, ExplainJob, ExplainResult, GenomeSummary, ModelWorkerData, ScoreVariantJob, ScoreVariantResult } from './protocol.js';
+
+/** A design request stops with its best so far after this long (the worker serves one job at a time). */
+export const DESIGN_TIME_LIMIT_MS = 30_000;
 
 export class ModelJobs {
   private constructor(
@@ -113,6 +122,21 @@ export class ModelJobs {
     const largest = result.outputs.reduce((best, _, t) => (Math.abs(values[t * S + diff]!) > Math.abs(values[best * S + diff]!) ? t : best), 0);
     const [tracks] = await variantAttributions(this.saved, genome, [allele!], result.outputs[largest]!, { flank: 20 });
     return { ...scored, tracks: { output: result.outputs[largest]!, ...tracks! } };
+  }
+
+  /** Greedy evolution of one sequence (a language model cannot design: 422). */
+  async design(job: DesignJob): Promise<DesignJobResult> {
+    const { saved } = this;
+    if (isLanguageModel(saved.model)) throw new InputError('design needs a sequence model; this is a language model');
+    const { task } = saved.description;
+    const model = designModel(saved.model as unknown as ForwardModel, task.kind, task.outputs, sequenceModelLength(saved));
+    const objective = buildObjective(parseObjective(job.objective), task.outputs);
+    const checker = new ConstraintChecker(job.sequence, { maxEdits: job.maxEdits, ...(job.editable ? { editable: job.editable } : {}), ...(job.forbidden ? { forbidden: job.forbidden } : {}) });
+    const started = Date.now();
+    const result = await greedyEvolution(model, objective, checker, { rounds: job.maxEdits, shouldStop: () => Date.now() - started > DESIGN_TIME_LIMIT_MS });
+    const first = objective.terms[0]!;
+    const output = first.kind === 'specific' ? first.on[0]! : first.output;
+    return { kind: 'design', objective: objective.text, result, violations: checker.violations(result.sequence), logos: designLogos(saved, output, result.start, result.sequence) };
   }
 
   async close(): Promise<void> {

@@ -78,6 +78,7 @@ async function runNext(jobs: ModelJobs): Promise<void> {
   try {
     if (job.kind === 'explain') sendResult(id, jobs.explain(job));
     else if (job.kind === 'score-variant') sendResult(id, await jobs.scoreVariant(job));
+    else if (job.kind === 'design') sendResult(id, await jobs.design(job));
   } catch (err) {
     sendError(id, err);
   }

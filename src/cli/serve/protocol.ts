@@ -1,3 +1,5 @@
+import type { DesignLogos } from '../../design/design-logos.js';
+import type { DesignResult } from '../../design/search.js';
 import type { VariantAttribution } from '../../interpret/variant-attributions.js';
 
 /** Messages between the server (main thread, model-client.ts) and the model worker (model-worker.ts). */
@@ -44,7 +46,18 @@ export interface ScoreVariantJob {
   leftAlign: boolean;
 }
 
-export type Job = PredictJob | ExplainJob | ScoreVariantJob;
+export interface DesignJob {
+  kind: 'design';
+  sequence: string;
+  /** Objective text (src/design/objective.ts), e.g. max:Bound. */
+  objective: string;
+  maxEdits: number;
+  /** 0-based half-open editable ranges (default all). */
+  editable?: [number, number][];
+  forbidden?: string[];
+}
+
+export type Job = PredictJob | ExplainJob | ScoreVariantJob | DesignJob;
 
 /** [N, outputs] row-major predictions (probabilities for classification). */
 export interface PredictResult {
@@ -77,7 +90,16 @@ export interface ScoreVariantResult {
   tracks?: { output: string } & VariantAttribution;
 }
 
-export type JobResult = PredictResult | ExplainResult | ScoreVariantResult;
+export interface DesignJobResult {
+  kind: 'design';
+  objective: string;
+  result: DesignResult;
+  violations: string[];
+  /** Attributions of the objective's first output for the start and the designed sequence. */
+  logos: DesignLogos;
+}
+
+export type JobResult = PredictResult | ExplainResult | ScoreVariantResult | DesignJobResult;
 
 /** The result type of a job kind. */
 export type ResultOf<J extends Job> = Extract<JobResult, { kind: J['kind'] }>;

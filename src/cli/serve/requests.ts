@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { validateConfig } from '../../config/load.js';
+import { StrandError } from '../../core/errors.js';
+import { buildObjective, parseObjective } from '../../design/objective.js';
 import type { ExplainMethod } from '../../interpret/explain.js';
 import { parseFastaText } from '../../io/fasta-records.js';
 import { HttpError } from './http-error.js';
@@ -17,9 +19,11 @@ export interface ServeLimits {
   maxSequences: number;
   /** Most sequences in one explain request (413 above). */
   maxExplainSequences: number;
+  /** Most edits one design request may ask for (400 above). */
+  maxDesignEdits: number;
 }
 
-export const DEFAULT_LIMITS: ServeLimits = { maxBodyBytes: 1024 * 1024, maxSequences: 64, maxExplainSequences: 16 };
+export const DEFAULT_LIMITS: ServeLimits = { maxBodyBytes: 1024 * 1024, maxSequences: 64, maxExplainSequences: 16, maxDesignEdits: 20 };
 
 /** Named sequences, upper case, each only A, C, G, T and N. */
 export interface SequenceInputs {
@@ -45,6 +49,18 @@ const explainSchema = z.strictObject({
   head: z.enum(['counts', 'profile']).optional(),
   steps: z.int().min(1).max(200).default(50),
   shuffles: z.int().min(1).max(50).default(10),
+});
+
+const designSchema = z.strictObject({
+  ...sequenceFields,
+  /** Objective text (max:OUT, min:OUT, target:OUT=V, specific:ON/OFF, joined by +), or output + direction. */
+  objective: z.string().min(1).max(500).optional(),
+  output: z.string().optional(),
+  direction: z.enum(['max', 'min']).default('max'),
+  maxEdits: z.int().min(1).default(5),
+  /** 1-based inclusive, e.g. "11-50". */
+  editable: z.string().regex(/^\d+-\d+$/).optional(),
+  forbidden: z.array(z.string().min(1).max(50)).max(20).optional(),
 });
 
 const variantSchema = z.strictObject({
@@ -174,4 +190,51 @@ export function readVariantRequest(body: unknown): VariantRequest {
   }
   if (fields.some((f) => f === undefined)) throw new HttpError(400, "give 'variant' ('chrom:pos ref>alt') or all of 'chrom', 'pos' (1-based), 'ref' and 'alt'");
   return { variant: checkAlleles({ chrom: parsed.chrom!, pos: parsed.pos!, ref: parsed.ref!, alt: parsed.alt! }), bothStrands: parsed.bothStrands, leftAlign: parsed.leftAlign };
+}
+
+export interface DesignRequest {
+  id: string;
+  /** The start, fitted to the model's input length (centre-cropped when longer). */
+  sequence: string;
+  given: number;
+  objective: string;
+  maxEdits: number;
+  editable?: [number, number][];
+  forbidden?: string[];
+}
+
+/** One sequence to design: A, C, G, T only, at least the model's length (longer ones are centre-cropped). */
+export function readDesignRequest(body: unknown, limits: ServeLimits, { outputs, length }: { outputs: readonly string[]; length: number }): DesignRequest {
+  const parsed = validateConfig(designSchema, body);
+  const { ids, sequences } = readSequences(parsed, 1);
+  const raw = sequences[0]!;
+  if (raw.includes('N')) throw new HttpError(400, `sequence '${ids[0]}' has N at position ${raw.indexOf('N') + 1}; a design starts from A, C, G and T only`);
+  if (raw.length < length) throw new HttpError(400, `sequence '${ids[0]}' is ${raw.length} bp; design needs at least the model's input length, ${length} bp`);
+  const from = Math.floor((raw.length - length) / 2);
+  if (parsed.maxEdits > limits.maxDesignEdits) throw new HttpError(400, `maxEdits ${parsed.maxEdits} is over the limit of ${limits.maxDesignEdits} a request`);
+  if (parsed.objective !== undefined && parsed.output !== undefined) throw new HttpError(400, "give either 'objective' or 'output' (with 'direction'), not both");
+  const output = parsed.output ?? outputs[0]!;
+  if (!outputs.includes(output)) throw new HttpError(400, `unknown output '${output}'; the model's outputs are ${outputs.join(', ')}`);
+  let editable: [number, number][] | undefined;
+  if (parsed.editable !== undefined) {
+    const [a, b] = parsed.editable.split('-').map(Number) as [number, number];
+    if (!(a >= 1 && b <= length && a <= b)) throw new HttpError(400, `editable ${parsed.editable} is not inside 1-${length}`);
+    editable = [[a - 1, b]];
+  }
+  const objective = parsed.objective ?? `${parsed.direction}:${output}`;
+  try {
+    buildObjective(parseObjective(objective), outputs);
+  } catch (err) {
+    if (err instanceof StrandError) throw new HttpError(400, err.message);
+    throw err;
+  }
+  return {
+    id: ids[0]!,
+    sequence: raw.slice(from, from + length),
+    given: raw.length,
+    objective,
+    maxEdits: parsed.maxEdits,
+    ...(editable ? { editable } : {}),
+    ...(parsed.forbidden ? { forbidden: parsed.forbidden.map((f) => f.toUpperCase()) } : {}),
+  };
 }

@@ -3,8 +3,8 @@ import { attributionLogo, informationLogo } from '../../report/logo.js';
 import { lineChart } from '../../report/svg.js';
 import { alleleLogos, TRACK_METHOD_TEXT } from '../../report/variant-report.js';
 import type { ModelServerInfo } from './model-client.js';
-import type { ExplainResult, ScoreVariantResult } from './protocol.js';
-import type { ExplainRequest, SequenceInputs, ServeLimits, VariantRequest } from './requests.js';
+import type { DesignJobResult, ExplainResult, ScoreVariantResult } from './protocol.js';
+import type { DesignRequest, ExplainRequest, SequenceInputs, ServeLimits, VariantRequest } from './requests.js';
 
 /** What a prediction value is, by task kind. */
 function valueMeaning(taskKind: string): string {
@@ -28,6 +28,7 @@ export function modelBody(info: ModelServerInfo, limits: ServeLimits) {
     genome,
     variantScoring: genome !== null,
     explainMethods: isLmTask(model.task.kind) ? ['ism'] : ['saliency', 'ig', 'deeplift', 'ism'],
+    design: !isLmTask(model.task.kind),
     limits,
   };
 }
@@ -134,4 +135,41 @@ export function variantBody({ variant, bothStrands, leftAlign }: VariantRequest,
 function variantLogos(tracks: NonNullable<ScoreVariantResult['tracks']>) {
   const [refSvg, altSvg] = alleleLogos(tracks.ref, tracks.alt, [`REF: ${tracks.output}`, `ALT: ${tracks.output}`]);
   return { output: tracks.output, method: tracks.method, methodText: TRACK_METHOD_TEXT[tracks.method], refSvg, altSvg };
+}
+
+/** A design's answer: the start and the design, predictions before and after, every step, the objective curve and the two logos on one scale. */
+export function designBody(info: ModelServerInfo, request: DesignRequest, job: DesignJobResult) {
+  const { result, logos } = job;
+  const { outputs } = info.model.task;
+  const all = [...logos.start, ...logos.designed].flat();
+  const yDomain: [number, number] = [Math.min(0, ...all), Math.max(0, ...all)];
+  const logo = (rows: number[][], title: string) => attributionLogo(rows, { widthPerPosition: 8, height: 70, tickEvery: 10, title, yDomain });
+  return {
+    id: request.id,
+    objective: job.objective,
+    maxEdits: request.maxEdits,
+    ...(request.given !== request.sequence.length ? { lengthNote: lengthNote(request.given, request.sequence.length) } : {}),
+    start: result.start,
+    sequence: result.sequence,
+    edits: [...result.sequence].filter((c, i) => c !== result.start[i]).length,
+    startObjective: result.startObjective,
+    designedObjective: result.objective,
+    outputs,
+    before: Object.fromEntries(outputs.map((o, t) => [o, result.startPredictions[t]!])),
+    after: Object.fromEntries(outputs.map((o, t) => [o, result.predictions[t]!])),
+    steps: result.steps.map((s) => ({ round: s.round, position: s.position + 1, from: s.from, to: s.to, objective: s.objective })),
+    stopped: result.stopped === 'interrupted' ? 'time limit' : result.stopped,
+    violations: job.violations,
+    chartSvg: lineChart([{ name: 'objective', points: result.objectivePerRound.map((v, i): [number, number] => [i, v]) }], {
+      title: `${request.id}: objective per round`,
+      xLabel: 'round',
+      yLabel: 'objective',
+      width: 420,
+      height: 220,
+      chartKind: 'design-objective',
+    }),
+    logosText: logos.what,
+    startLogoSvg: logo(logos.start, `${request.id}: start`),
+    designedLogoSvg: logo(logos.designed, `${request.id}: designed`),
+  };
 }

@@ -10,8 +10,8 @@ import { renderAppPage } from './app-page.js';
 import { HttpError } from './http-error.js';
 import { readJsonBody, sendError, sendHtml, sendJson } from './http-io.js';
 import type { ModelClient } from './model-client.js';
-import { DEFAULT_LIMITS, readExplainRequest, readPredictRequest, readVariantRequest, type ServeLimits } from './requests.js';
-import { explainBody, modelBody, predictBody, variantBody } from './responses.js';
+import { DEFAULT_LIMITS, readDesignRequest, readExplainRequest, readPredictRequest, readVariantRequest, type ServeLimits } from './requests.js';
+import { designBody, explainBody, modelBody, predictBody, variantBody } from './responses.js';
 
 export interface ServeOptions {
   /** Address to listen on (default 127.0.0.1). */
@@ -78,6 +78,18 @@ function routes(client: ModelClient, limits: ServeLimits): Record<string, Partia
         const { sequences, method, head, steps, shuffles } = request;
         const result = await client.run({ kind: 'explain', sequences, method, task, ...(head !== undefined ? { head } : {}), steps, shuffles });
         sendJson(res, 200, explainBody(info, request, task, result));
+      },
+    },
+    '/api/design': {
+      POST: async (req, res) => {
+        if (info.model.task.kind === 'masked-lm' || info.model.task.kind === 'causal-lm') {
+          req.resume();
+          throw new HttpError(422, 'design needs a sequence model; this is a language model');
+        }
+        const request = readDesignRequest(await readJsonBody(req, limits.maxBodyBytes), limits, { outputs: info.model.task.outputs, length: info.model.input.length! });
+        const { id: _id, given: _given, ...job } = request;
+        const result = await client.run({ kind: 'design', ...job });
+        sendJson(res, 200, designBody(info, request, result));
       },
     },
     '/api/score-variant': {

@@ -7,8 +7,14 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { manualSeed } from '../../../src/core/index.js';
+import { ConstraintChecker } from '../../../src/design/constraints.js';
+import { designModel } from '../../../src/design/design-model.js';
+import { buildObjective, parseObjective } from '../../../src/design/objective.js';
+import { greedyEvolution } from '../../../src/design/search.js';
+import type { ForwardModel } from '../../../src/interpret/target.js';
 import { explainSequences } from '../../../src/interpret/explain.js';
 import { explainLanguageModel, PSEUDO_LOG_LIKELIHOOD } from '../../../src/interpret/lm-explain.js';
 import { predictProfiles, predictSequences } from '../../../src/interpret/predict.js';
@@ -112,6 +118,8 @@ test('a masked language model: predictions are pseudo-log-likelihoods, explain d
     assert.match(body.caption, /^LM logo/);
     assertClose(body.explanations[0]!.attributions.flat(), Array.from(expected.attributions), { atol: 1e-5 });
     assert.match(body.explanations[0]!.logoSvg, /LM logo/);
+    const noDesign = await postJson(new URL('/api/design', serve.url).href, { sequence });
+    assert.equal(noDesign.status, 422);
     const refused = await postJson(new URL('/api/explain', serve.url).href, { sequence, method: 'saliency' });
     assert.equal(refused.status, 400);
     assert.match((refused.json as { error: { message: string } }).error.message, /masked-LM in-silico mutagenesis \(method 'ism'\), not 'saliency'/);
@@ -126,6 +134,45 @@ test('a masked language model: predictions are pseudo-log-likelihoods, explain d
   } finally {
     saved.model.dispose();
     await genome.close();
+    await serve.stop();
+  }
+});
+
+test('POST /api/design: greedy edits toward an output, the same as the library; bad requests named', async () => {
+  const usf1 = fileURLToPath(new URL('../../../../test/fixtures/models/deepbind-usf1', import.meta.url));
+  const serve = await startServe(['--model', usf1]);
+  const saved = loadModel(usf1);
+  try {
+    const start = 'GATTACA'.repeat(15).slice(0, 101);
+    const r = await postJson(new URL('/api/design', serve.url).href, { sequence: `TT${start}AA`, output: 'Bound', direction: 'max', maxEdits: 4 });
+    assert.equal(r.status, 200, r.text);
+    const body = r.json as { start: string; sequence: string; edits: number; before: { Bound: number }; after: { Bound: number }; steps: { position: number; from: string; to: string }[]; lengthNote: string; chartSvg: string; startLogoSvg: string; designedLogoSvg: string; objective: string };
+    assert.equal(body.start, start, 'centre-cropped to 101 bp');
+    assert.match(body.lengthNote, /centre-cropped from 105 bp/);
+    assert.equal(body.objective, 'max:Bound');
+    const model = designModel(saved.model as unknown as ForwardModel, 'binary', ['Bound'], 101);
+    const library = await greedyEvolution(model, buildObjective(parseObjective('max:Bound'), ['Bound']), new ConstraintChecker(start, { maxEdits: 4 }), { rounds: 4 });
+    assert.equal(body.sequence, library.sequence);
+    assert.ok(body.edits <= 4 && body.edits === body.steps.length);
+    assert.ok(body.after.Bound > body.before.Bound);
+    assertClose([body.after.Bound], [library.predictions[0]!], { atol: 1e-6 });
+    for (const svg of [body.chartSvg, body.startLogoSvg, body.designedLogoSvg]) assert.match(svg, /^<svg/);
+
+    const bad: [Record<string, unknown>, number, RegExp][] = [
+      [{ sequence: start, maxEdits: 50 }, 400, /maxEdits 50 is over the limit of 20/],
+      [{ sequence: `${start.slice(0, 50)}N${start.slice(51)}` }, 400, /has N at position 51/],
+      [{ sequence: start.slice(0, 90) }, 400, /is 90 bp; design needs at least the model's input length, 101 bp/],
+      [{ sequence: start, output: 'bound' }, 400, /unknown output 'bound'/],
+      [{ sequence: start, objective: 'maximise:Bound' }, 400, /expected max:OUT/],
+      [{ sequence: start, objective: 'max:Bound', output: 'Bound' }, 400, /either 'objective' or 'output'/],
+    ];
+    for (const [request, status, message] of bad) {
+      const answer = await postJson(new URL('/api/design', serve.url).href, request);
+      assert.equal(answer.status, status, answer.text);
+      assert.match((answer.json as { error: { message: string } }).error.message, message);
+    }
+  } finally {
+    saved.model.dispose();
     await serve.stop();
   }
 });
