@@ -253,3 +253,24 @@ train:
   schedule: { name: cosine, warmupSteps: 100 }
   checkpointEvery: 200
 `;
+
+/** `strand init design`: an annotated `strand design --config` file. */
+export const DESIGN_EXAMPLE = `# Sequence design with a trained model: strand design --model run/ --random 20 --config design.yaml --out designs/
+# (or --fasta seeds.fa, or --bed regions.bed --genome genome.fa). Flags of the same names override these fields.
+design:
+  method: greedy                 # greedy (all single-base edits a round), insert (write a motif), screen (best of --random N), gradient (Ledidi)
+  objective: max:Bound           # max:OUT, min:OUT, target:OUT=VALUE, specific:ON1,ON2/OFF1;offWeight=0.5;threshold=0.2; join terms with +
+  rounds: 20                     # greedy / insert: rounds at most (greedy stops when no edit helps)
+  beam: 1                        # greedy: sequences kept per round
+  # patterns: [CACGTG]           # insert: motifs to write (either strand)
+  # keep: 10                     # screen: designs kept
+  # steps: 200                   # gradient: optimiser steps; samples: 16, lr: 0.5, lambda: 0.01 (per edit), temperature: 1
+  seed: 1
+  constraints:
+    maxEdits: 10                 # positions that may differ from the start
+    # editable: [11-90]          # 1-based inclusive ranges that may change (default all)
+    gc: [0.35, 0.65]             # GC fraction bounds
+    forbidden: [GAATTC, GGATCC]  # e.g. restriction sites (either strand, IUPAC codes)
+    # required: [TATAWAW]        # occurrences in the start are kept
+    maxHomopolymer: 6
+`;

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { DESIGN_EXAMPLE } from '../../src/config/examples.js';
 import { predictSequences } from '../../src/interpret/predict.js';
 import { loadModel } from '../../src/models/saved-model.js';
 
@@ -127,6 +128,25 @@ test('Ctrl-C keeps the best designs so far, written whole, and exits 130', async
   assert.ok(report.designs.length >= 1 && report.designs.length < 400, `${report.designs.length} designs`);
   assert.equal(fasta(join(out, 'designed.fa')).length, report.designs.length);
   assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /Interrupted/);
+});
+
+test('strand init design writes a config strand design runs (flags override it)', () => {
+  const config = join(dir, 'design.yaml');
+  const init = strand('init', 'design', '--out', config);
+  assert.equal(init.status, 0, init.stderr);
+  assert.equal(readFileSync(config, 'utf8'), DESIGN_EXAMPLE);
+  const out = join(dir, 'from-config');
+  const r = strand('design', '--model', usf1, '--random', '2', '--config', config, '--max-edits', '3', '--out', out);
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(readFileSync(join(out, 'design.json'), 'utf8')) as { options: { objective: string; constraints: { maxEdits: number; forbidden: string[] } }; designs: { start: string; sequence: string }[] };
+  assert.equal(report.options.objective, 'max:Bound');
+  assert.equal(report.options.constraints.maxEdits, 3, 'the flag wins');
+  assert.deepEqual(report.options.constraints.forbidden, ['GAATTC', 'GGATCC']);
+  for (const d of report.designs) assert.ok([...d.sequence].filter((c, i) => c !== d.start[i]).length <= 3);
+  writeFileSync(join(dir, 'typo.yaml'), 'design:\n  objectve: max:Bound\n');
+  const typo = strand('design', '--model', usf1, '--random', '2', '--config', join(dir, 'typo.yaml'), '--objective', 'max:Bound', '--out', join(dir, 'typo'));
+  assert.notEqual(typo.status, 0);
+  assert.match(typo.stderr, /typo\.yaml.*design\.objectve.*unknown/);
 });
 
 test('bad input is one line naming the problem, and nothing is written', () => {
