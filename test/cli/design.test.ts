@@ -14,7 +14,9 @@ import { gunzipSync } from 'node:zlib';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DESIGN_EXAMPLE } from '../../src/config/examples.js';
+import { Random } from '../../src/data/random.js';
 import { predictSequences } from '../../src/interpret/predict.js';
+import { randomDna } from '../data/genomic-fixtures.js';
 import { loadModel } from '../../src/models/saved-model.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -128,6 +130,25 @@ test('Ctrl-C keeps the best designs so far, written whole, and exits 130', async
   assert.ok(report.designs.length >= 1 && report.designs.length < 400, `${report.designs.length} designs`);
   assert.equal(fasta(join(out, 'designed.fa')).length, report.designs.length);
   assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /Interrupted/);
+});
+
+test('--bed with --genome starts from the reference window centred on each interval', () => {
+  const random = new Random(9);
+  const chrom = randomDna(random, 1000);
+  const genome = join(dir, 'g.fa');
+  writeFileSync(genome, `>chr1\n${chrom}\n`);
+  const bed = join(dir, 'r.bed');
+  writeFileSync(bed, 'chr1\t200\t260\tpeakA\nchr1\t600\t601\t.\n');
+  const out = join(dir, 'bed');
+  const r = strand('design', '--model', usf1, '--bed', bed, '--genome', genome, '--objective', 'max:Bound', '--max-edits', '2', '--out', out);
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(readFileSync(join(out, 'design.json'), 'utf8')) as { designs: { id: string; start: string }[] };
+  assert.deepEqual(report.designs.map((d) => d.id), ['peakA', 'chr1:550-651']);
+  assert.equal(report.designs[0]!.start, chrom.slice(180, 281));
+  assert.equal(report.designs[1]!.start, chrom.slice(550, 651));
+  writeFileSync(bed, 'chr1\t10\t20\n');
+  const edge = strand('design', '--model', usf1, '--bed', bed, '--genome', genome, '--objective', 'max:Bound', '--out', join(dir, 'edge'));
+  assert.match(edge.stderr.trim(), /the 101 bp window around chr1:10-20 leaves the chromosome/);
 });
 
 test('strand init design writes a config strand design runs (flags override it)', () => {
