@@ -10,6 +10,8 @@ import { openGenome, type Genome } from '../../io/genome.js';
 import { writeNpy } from '../../io/npy.js';
 import { countLinesStartingWith } from '../../io/text-lines.js';
 import { loadModel, type SavedModel } from '../../models/saved-model.js';
+import { mergeRegions, predictTracks, type TrackRegion } from '../../interpret/prediction-tracks.js';
+import { trackPaths, writeTrack } from '../../io/track-files.js';
 import { InterruptedOutputs } from '../interrupted-outputs.js';
 import { countProgress } from '../progress.js';
 import { positiveInt } from '../parse.js';
@@ -57,6 +59,8 @@ interface PredictArgs {
   fasta?: string;
   bed?: string;
   genome?: string;
+  regions?: string;
+  tile?: number;
   out: string;
   profiles?: string;
   threads?: number;
@@ -64,8 +68,52 @@ interface PredictArgs {
 }
 
 function checkArgs(o: PredictArgs): void {
+  if (o.tile !== undefined) {
+    if ((o.bed === undefined) === (o.regions === undefined)) throw new InputError('--tile needs either --bed or --regions (with --genome)');
+    if (o.genome === undefined) throw new InputError('--tile needs --genome');
+    if (o.fasta !== undefined || o.profiles !== undefined || o.workers !== undefined) throw new InputError('--tile writes tracks from --bed / --regions; --fasta, --profiles and --workers do not apply');
+    return;
+  }
+  if (o.regions !== undefined) throw new InputError('--regions is for tracks: add --tile STEP');
   if ((o.fasta === undefined) === (o.bed === undefined)) throw new InputError('give either --fasta or --bed (with --genome)');
   if (o.bed !== undefined && o.genome === undefined) throw new InputError('--bed needs --genome');
+}
+
+/** --regions chr:a-b[,chr:a-b...] (0-based half-open, as BED). */
+function parseRegions(text: string): TrackRegion[] {
+  return text.split(',').map((r) => {
+    const m = /^([^:\s]+):([\d_]+)-([\d_]+)$/.exec(r.trim());
+    if (m === null) throw new InputError(`--regions: expected chrom:start-end, got '${r}'`);
+    return { chrom: m[1]!, start: Number(m[2]!.replace(/_/g, '')), end: Number(m[3]!.replace(/_/g, '')) };
+  });
+}
+
+/** --tile: the model slid along the regions, one track file per output (src/interpret/prediction-tracks.ts). */
+async function predictTrackFiles(o: PredictArgs): Promise<void> {
+  const saved = loadModel(o.model);
+  const genome = await openGenome(o.genome!);
+  try {
+    const sizes = genome.chromosomes();
+    const given: TrackRegion[] = [];
+    if (o.regions !== undefined) given.push(...parseRegions(o.regions));
+    else for await (const r of iterateBed(o.bed!)) given.push({ chrom: r.chrom, start: r.start, end: r.end });
+    const regions = mergeRegions(given, sizes, o.regions !== undefined ? '--regions' : o.bed!);
+    if (regions.length === 0) throw new InputError(`${o.bed}: no regions`);
+    const { format, paths } = trackPaths(o.out, saved.description.task.outputs);
+    const progress = countProgress('predicting', 'windows', undefined);
+    let result;
+    try {
+      result = await predictTracks(saved, genome, regions, o.tile!, { onProgress: (done) => progress.update(done) });
+    } finally {
+      progress.stop();
+    }
+    const chroms = [...sizes].map(([name, size]) => ({ name, size }));
+    result.outputs.forEach((name, t) => writeTrack(paths[t]!, format, name, chroms, result.tracks[t]!));
+    process.stderr.write(`predicted ${result.windows} windows over ${regions.length} region${regions.length === 1 ? '' : 's'} (tiles of ${o.tile} bp): wrote ${paths.join(', ')}\n`);
+  } finally {
+    await genome.close();
+    saved.model.dispose();
+  }
 }
 
 /** This rank's chunks of the input (all of them when alone), predicted in the input's order. */
@@ -89,6 +137,10 @@ async function* predictedChunks(o: PredictArgs, saved: SavedModel, genome: Genom
 
 async function predict(o: PredictArgs, group: ProcessGroup | undefined): Promise<void> {
   checkArgs(o);
+  if (o.tile !== undefined) {
+    if (o.threads !== undefined) setNumThreads(o.threads);
+    return predictTrackFiles(o);
+  }
   if (o.threads !== undefined) setNumThreads(o.threads);
   const saved = loadModel(o.model);
   const genome = o.bed !== undefined ? await openGenome(o.genome!) : undefined;
@@ -153,7 +205,9 @@ export function registerPredict(program: Command): void {
     .option('--fasta <file>', 'sequences to score (FASTA, plain or gzip)')
     .option('--bed <file>', 'intervals to score (windows centred on each), with --genome')
     .option('--genome <file>', 'reference genome (FASTA or 2bit) for --bed')
-    .requiredOption('--out <file>', 'output TSV')
+    .option('--tile <bp>', 'tracks: slide the model along the --bed / --regions intervals in tiles of this many bases (profile models: base resolution); --out x.bw, x.bedGraph or a folder, one file per output', positiveInt)
+    .option('--regions <list>', 'with --tile: chrom:start-end[,chrom:start-end...] instead of --bed')
+    .requiredOption('--out <file>', 'output TSV (with --tile: x.bw, x.bedGraph or a folder of per-output bigWigs)')
     .option('--profiles <file.npy>', 'profile models (bpnet): also the predicted profiles, N x outputs x positions expected counts (numpy .npy, held in memory)')
     .option('--threads <n>', 'libtorch threads (per worker with --workers; default 1 there)', positiveInt)
     .option('--workers <n>', `${WORKERS_HELP}`, positiveInt)
