@@ -2,7 +2,8 @@
  * `strand predict --tile`: the model slid along regions as bigWig / bedGraph tracks. Values equal
  * the model's predictions of the windows centred on each tile (computed here from the genome
  * directly), overlapping regions are merged so intervals never overlap, chromosome sizes are the
- * genome's, and a profile model writes its base-resolution expected counts.
+ * genome's, and a profile model writes its base-resolution expected counts; `strand explain --bed
+ * --track-out` writes per-base attributions the same way.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import { LocalFile } from 'generic-filehandle2';
 import { manualSeed } from '../../src/core/index.js';
 import { Random } from '../../src/data/random.js';
 import { predictProfiles, predictSequences } from '../../src/interpret/predict.js';
+import { readNpy } from '../../src/io/npy.js';
 import { createModel } from '../../src/models/registry.js';
 import { describeModel, loadModel, saveModel } from '../../src/models/saved-model.js';
 import { randomDna } from '../data/genomic-fixtures.js';
@@ -111,4 +113,42 @@ test('a profile model writes base-resolution expected counts, one file per outpu
   assert.match(tooLong.stderr.trim(), /--tile 70 is longer than the model's profile \(60 positions\): use --tile 60 or less/);
   const bad = strand('predict', '--model', usf1, '--genome', genome, '--regions', 'chr9:1-10', '--tile', '10', '--out', join(dir, 'y.bw'));
   assert.match(bad.stderr.trim(), /--regions: chromosome 'chr9' is not in the genome/);
+});
+
+test('strand explain --bed --genome --track-out: per-base attribution summed over the bases, overlapping windows averaged', async () => {
+  const bed = join(dir, 'explain.bed');
+  writeFileSync(bed, 'chr1\t380\t430\tboxA\nchr1\t420\t470\tboxB\nchr2\t20\t30\tedge\n');
+  const out = join(dir, 'explained');
+  const track = join(dir, 'attr.bw');
+  const r = strand('explain', '--model', usf1, '--genome', genome, '--bed', bed, '--method', 'saliency', '--out', out, '--track-out', track);
+  assert.equal(r.status, 0, r.stderr);
+  const npy = readNpy(join(out, 'attributions.npy'));
+  assert.deepEqual(npy.shape, [3, 101, 4]);
+  const attributions = npy.data as Float32Array;
+  // Windows centred on each interval: 405 - 50, 445 - 50, 25 - 50 (the last reaches past chr2's start).
+  const starts: [string, number][] = [['chr1', 355], ['chr1', 395], ['chr2', -25]];
+  const expected = new Map<string, Map<number, number[]>>();
+  starts.forEach(([chrom, start], n) => {
+    for (let j = 0; j < 101; j++) {
+      const base = start + j;
+      if (base < 0) continue;
+      const sum = [0, 1, 2, 3].reduce((s, c) => s + attributions[(n * 101 + j) * 4 + c]!, 0);
+      const perChrom = expected.get(chrom) ?? new Map<number, number[]>();
+      perChrom.set(base, [...(perChrom.get(base) ?? []), sum]);
+      expected.set(chrom, perChrom);
+    }
+  });
+  const bw = new BigWig({ filehandle: new LocalFile(track) });
+  for (const [chrom, bases] of expected) {
+    const features = await bw.getFeatures(chrom, 0, 3000, { scale: Number.POSITIVE_INFINITY });
+    assert.equal(features.length, bases.size, `${chrom}: one value per covered base`);
+    for (const f of features) {
+      const values = bases.get(f.start)!;
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      assert.ok(Math.abs(f.score! - mean) < 1e-5, `${chrom}:${f.start}`);
+    }
+  }
+  assert.equal(expected.get('chr1')!.get(420)!.length, 2, 'base 420 lies in both chr1 windows');
+  const noBed = strand('explain', '--model', usf1, '--fasta', join(dir, 'none.fa'), '--out', join(dir, 'x'), '--track-out', join(dir, 'x.bw'));
+  assert.match(noBed.stderr.trim(), /--track-out places attributions on the genome: give --bed and --genome/);
 });

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { InputError, setNumThreads } from '../../core/index.js';
 import { gatherParts, ownsPart, type PartShard, type ProcessGroup } from '../../distributed/index.js';
-import { centerWindow } from '../../genomics/intervals.js';
 import { predictProfiles, predictSequences, sequenceModelLength } from '../../interpret/predict.js';
 import { AtomicFileWriter } from '../../io/atomic-write.js';
 import { iterateBed, type BedRecord } from '../../io/bed.js';
@@ -12,6 +11,7 @@ import { countLinesStartingWith } from '../../io/text-lines.js';
 import { loadModel, type SavedModel } from '../../models/saved-model.js';
 import { mergeRegions, predictTracks, type TrackRegion } from '../../interpret/prediction-tracks.js';
 import { trackPaths, writeTrack } from '../../io/track-files.js';
+import { bedWindow } from '../bed-windows.js';
 import { InterruptedOutputs } from '../interrupted-outputs.js';
 import { countProgress } from '../progress.js';
 import { positiveInt } from '../parse.js';
@@ -28,17 +28,6 @@ const CHUNK = 256;
 interface Named {
   id: string;
   sequence: string;
-}
-
-/** The window of the model's length centred on a BED record; past a chromosome end it is padded with N. */
-async function bedWindow(r: BedRecord, genome: Genome, genomePath: string, bedPath: string, length: number): Promise<Named> {
-  const size = genome.chromosomes().get(r.chrom);
-  if (size === undefined) throw new InputError(`${bedPath}: chromosome '${r.chrom}' is not in ${genomePath}`);
-  const w = centerWindow(r, length);
-  const start = Math.max(0, w.start);
-  const end = Math.min(size, w.end);
-  const bases = 'N'.repeat(start - w.start) + (await genome.fetch(r.chrom, start, end)) + 'N'.repeat(w.end - end);
-  return { id: r.name ?? `${r.chrom}:${r.start}-${r.end}`, sequence: bases };
 }
 
 /** BED data lines (not headers, comments or blank lines), for the progress total. */
