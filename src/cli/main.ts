@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo.js';
 import { registerDesign } from './commands/design.js';
+import { registerExport } from './commands/export.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerExplain } from './commands/explain.js';
 import { registerMotifs } from './commands/motifs.js';
@@ -31,7 +32,7 @@ const program = new Command()
     outputError: (text, write) => write(`strand: error: ${text.replace(/^error: /, '').trim()}\n`),
   });
 
-for (const register of [registerDemo, registerTrain, registerEvaluate, registerPredict, registerScoreVariants, registerExplain, registerMotifs, registerReport, registerServe, registerInit, registerTokenizer, registerPretrain, registerEmbed, registerDesign]) register(program);
+for (const register of [registerDemo, registerTrain, registerEvaluate, registerPredict, registerScoreVariants, registerExplain, registerMotifs, registerReport, registerServe, registerInit, registerTokenizer, registerPretrain, registerEmbed, registerDesign, registerExport]) register(program);
 for (const command of program.commands) command.exitOverride();
 
 try {

@@ -1,0 +1,174 @@
+/**
+ * ONNX export of sequence models whose forward is a chain of layers (Basset, DeepBind with max
+ * pooling, custom layer lists): standard `ai.onnx` operators only, weights as float32
+ * initializers, a dynamic batch dimension; the length is the model's (its own forward checks
+ * it). Written with the `onnx-proto` message classes (protobufjs).
+ *
+ * Layers: Conv1d -> Conv, BatchNorm1d (eval statistics) -> BatchNormalization, MaxPool1d ->
+ * MaxPool, AvgPool1d -> AveragePool, global poolings -> ReduceMax / ReduceMean, Flatten, Linear
+ * -> Gemm, ConstantPad1d -> Pad, ReLU, Sigmoid, Tanh, ELU, LeakyReLU, Softplus (beta 1), SiLU,
+ * Exp, exact GELU (as x * 0.5 * (1 + erf(x / sqrt 2))), Dropout (dropped: inference). Anything
+ * else is an InputError naming the layer.
+ */
+import onnxProto from 'onnx-proto';
+import type { onnx as P } from 'onnx-proto';
+import { InputError, tidy, type Tensor } from '../core/index.js';
+import { modelLayers } from '../interpret/layer-chain.js';
+import {
+  AvgPool1d, BatchNorm1d, ConstantPad1d, Conv1d, Dropout, ELU, Exp, Flatten, GELU, GlobalAvgPool1d, GlobalMaxPool1d, LeakyReLU, Linear, MaxPool1d, ReLU, Sigmoid, SiLU, Softplus, Tanh, type Module,
+} from '../nn/index.js';
+
+export interface OnnxExportOptions {
+  /** Operator set. Default 17. */
+  opset?: number;
+  /** Input length in bases (the model's). */
+  length: number;
+  /** Output names, for the graph's documentation. */
+  outputs: readonly string[];
+  /** The graph's name. */
+  name?: string;
+}
+
+// onnx-proto is CommonJS: its namespace comes through the default export (its types by name).
+const { onnx } = onnxProto;
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const INT64 = onnx.TensorProto.DataType.INT64;
+
+class GraphBuilder {
+  readonly nodes: P.INodeProto[] = [];
+  readonly initializers: P.ITensorProto[] = [];
+  private counter = 0;
+
+  fresh(prefix: string): string {
+    return `${prefix}_${this.counter++}`;
+  }
+
+  weight(name: string, t: Tensor): string {
+    const values = tidy(() => t.toDType('float32').contiguous().data<Float32Array>());
+    this.initializers.push({ name, dataType: FLOAT, dims: [...t.shape], rawData: new Uint8Array(Float32Array.from(values).buffer) });
+    return name;
+  }
+
+  constant(name: string, values: readonly number[], dtype: 'float' | 'int64'): string {
+    if (dtype === 'int64') this.initializers.push({ name, dataType: INT64, dims: [values.length], int64Data: [...values] });
+    else this.initializers.push({ name, dataType: FLOAT, dims: [], floatData: [...values] });
+    return name;
+  }
+
+  /** A float vector of `n` copies of `value` (e.g. a BatchNorm without affine weights). */
+  constantVector(name: string, n: number, value: number): string {
+    this.initializers.push({ name, dataType: FLOAT, dims: [n], floatData: Array.from({ length: n }, () => value) });
+    return name;
+  }
+
+  node(opType: string, inputs: readonly string[], attributes: P.IAttributeProto[] = [], output = this.fresh(opType.toLowerCase())): string {
+    this.nodes.push({ opType, input: [...inputs], output: [output], name: output, attribute: attributes });
+    return output;
+  }
+}
+
+const ints = (name: string, values: readonly number[]): P.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints: [...values] });
+const int = (name: string, value: number): P.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INT, i: value });
+const float = (name: string, value: number): P.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f: value });
+
+/** A reduction over positions (axis 2): axes as an attribute up to opset 17, as an input from 18. */
+function reduce(g: GraphBuilder, op: 'ReduceMax' | 'ReduceMean', x: string, opset: number): string {
+  if (opset >= 18) return g.node(op, [x, g.constant(g.fresh('axes'), [2], 'int64')], [int('keepdims', 0)]);
+  return g.node(op, [x], [ints('axes', [2]), int('keepdims', 0)]);
+}
+
+/** Adds `layer` applied to `x`; returns the output name. */
+function exportLayer(g: GraphBuilder, layer: Module, x: string, index: number, opset: number): { y: string } {
+  const keep = (y: string) => ({ y });
+  const prefix = `layer${index}`;
+  if (layer instanceof Dropout) return keep(x);
+  if (layer instanceof Conv1d) {
+    const total = layer.dilation * (layer.kernelSize - 1);
+    const [left, right] = layer.padding === 'valid' ? [0, 0] : layer.padding === 'same' ? [Math.floor(total / 2), total - Math.floor(total / 2)] : [layer.padding, layer.padding];
+    const bias = layer.findParameter('bias');
+    const inputs = [x, g.weight(`${prefix}.weight`, layer.weight), ...(bias ? [g.weight(`${prefix}.bias`, bias)] : [])];
+    return keep(g.node('Conv', inputs, [ints('kernel_shape', [layer.kernelSize]), ints('strides', [layer.stride]), ints('dilations', [layer.dilation]), ints('pads', [left, right]), int('group', layer.groups)]));
+  }
+  if (layer instanceof BatchNorm1d) {
+    const { weight, bias, runningMean, runningVar } = layer;
+    if (runningMean === null || runningVar === null) throw new InputError(`ONNX export: layer ${index} (BatchNorm1d) keeps no running statistics`);
+    const scale = weight ?? null;
+    const C = layer.numFeatures;
+    const names = [
+      scale ? g.weight(`${prefix}.weight`, scale) : g.constantVector(`${prefix}.weight`, C, 1),
+      bias ? g.weight(`${prefix}.bias`, bias) : g.constantVector(`${prefix}.bias`, C, 0),
+      g.weight(`${prefix}.running_mean`, runningMean),
+      g.weight(`${prefix}.running_var`, runningVar),
+    ];
+    return keep(g.node('BatchNormalization', [x, ...names], [float('epsilon', layer.eps)]));
+  }
+  if (layer instanceof MaxPool1d) {
+    if (layer.ceilMode) throw new InputError(`ONNX export: layer ${index} (MaxPool1d with ceilMode) is not supported`);
+    return keep(g.node('MaxPool', [x], [ints('kernel_shape', [layer.kernelSize]), ints('strides', [layer.stride]), ints('pads', [layer.padding, layer.padding]), ints('dilations', [layer.dilation])]));
+  }
+  if (layer instanceof AvgPool1d) {
+    if (layer.ceilMode) throw new InputError(`ONNX export: layer ${index} (AvgPool1d with ceilMode) is not supported`);
+    return keep(g.node('AveragePool', [x], [ints('kernel_shape', [layer.kernelSize]), ints('strides', [layer.stride]), ints('pads', [layer.padding, layer.padding]), int('count_include_pad', layer.countIncludePad ? 1 : 0)]));
+  }
+  if (layer instanceof GlobalMaxPool1d) return keep(reduce(g, 'ReduceMax', x, opset));
+  if (layer instanceof GlobalAvgPool1d) return keep(reduce(g, 'ReduceMean', x, opset));
+  if (layer instanceof Flatten) {
+    if (layer.startDim !== 1 || (layer.endDim !== -1 && layer.endDim !== 2)) throw new InputError(`ONNX export: layer ${index} (Flatten ${layer.startDim}..${layer.endDim}) is not supported; only from dimension 1`);
+    return keep(g.node('Flatten', [x], [int('axis', 1)]));
+  }
+  if (layer instanceof Linear) {
+    const bias = layer.findParameter('bias');
+    return keep(g.node('Gemm', [x, g.weight(`${prefix}.weight`, layer.weight), ...(bias ? [g.weight(`${prefix}.bias`, bias)] : [])], [int('transB', 1)]));
+  }
+  if (layer instanceof ConstantPad1d) {
+    const pads = g.constant(`${prefix}.pads`, [0, 0, layer.left, 0, 0, layer.right], 'int64');
+    return keep(g.node('Pad', [x, pads, g.constant(`${prefix}.value`, [layer.value], 'float')], [ { name: 'mode', type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode('constant') } ]));
+  }
+  if (layer instanceof ReLU) return keep(g.node('Relu', [x]));
+  if (layer instanceof Sigmoid) return keep(g.node('Sigmoid', [x]));
+  if (layer instanceof Tanh) return keep(g.node('Tanh', [x]));
+  if (layer instanceof Exp) return keep(g.node('Exp', [x]));
+  if (layer instanceof ELU) return keep(g.node('Elu', [x], [float('alpha', layer.alpha)]));
+  if (layer instanceof LeakyReLU) return keep(g.node('LeakyRelu', [x], [float('alpha', layer.negativeSlope)]));
+  if (layer instanceof SiLU) return keep(g.node('Mul', [x, g.node('Sigmoid', [x])]));
+  if (layer instanceof Softplus) {
+    if (layer.beta !== 1) throw new InputError(`ONNX export: layer ${index} (Softplus with beta ${layer.beta}) is not supported`);
+    return keep(g.node('Softplus', [x]));
+  }
+  if (layer instanceof GELU) {
+    if (layer.approximate !== 'none') throw new InputError(`ONNX export: layer ${index} (GELU tanh approximation) is not supported`);
+    const erf = g.node('Erf', [g.node('Div', [x, g.constant(`${prefix}.sqrt2`, [Math.SQRT2], 'float')])]);
+    const half = g.node('Mul', [g.node('Add', [erf, g.constant(`${prefix}.one`, [1], 'float')]), g.constant(`${prefix}.half`, [0.5], 'float')]);
+    return keep(g.node('Mul', [x, half]));
+  }
+  throw new InputError(`ONNX export: layer ${index} (${layer.constructor.name}) is not supported yet`);
+}
+
+/** The ONNX model (serialised ModelProto bytes) of `model` in eval mode. */
+export function exportOnnx(model: Module, options: OnnxExportOptions): Uint8Array {
+  const { opset = 17, length, outputs, name = 'strand' } = options;
+  const layers = modelLayers(model);
+  if (layers === null) throw new InputError(`ONNX export needs a model whose forward is a chain of layers (Basset, DeepBind with max pooling, custom layer lists); this one (${model.constructor.name}) is not yet supported`);
+  model.eval();
+  const g = new GraphBuilder();
+  let x = 'x';
+  layers.forEach((layer, i) => {
+    x = exportLayer(g, layer, x, i, opset).y;
+  });
+  // The last node writes the graph output 'y'.
+  const last = g.nodes[g.nodes.length - 1];
+  if (last === undefined) throw new InputError('ONNX export: the model has no layers');
+  last.output = ['y'];
+  const dim = (d: number | string): P.TensorShapeProto.IDimension => (typeof d === 'number' ? { dimValue: d } : { dimParam: d });
+  const valueInfo = (n: string, dims: (number | string)[]): P.IValueInfoProto => ({ name: n, type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map(dim) } } } });
+  const graph: P.IGraphProto = {
+    name,
+    node: g.nodes,
+    initializer: g.initializers,
+    input: [valueInfo('x', ['batch', 4, length])],
+    output: [valueInfo('y', ['batch', outputs.length])],
+    docString: `outputs: ${outputs.join(', ')}`,
+  };
+  const proto = onnx.ModelProto.create({ irVersion: 8, producerName: 'strand', opsetImport: [{ domain: '', version: opset }], graph });
+  return onnx.ModelProto.encode(proto).finish();
+}

@@ -1,0 +1,119 @@
+/**
+ * `strand export --onnx`: onnxruntime-node (its CPU binary ships in the package) runs the exported
+ * graph and agrees with the libtorch forward within 1e-5 at two batch sizes: the USF1 DeepBind
+ * fixture (max pooling chain), a Basset with non-trivial BatchNorm statistics, and a custom layer
+ * list with every other supported layer. A model that is not a layer chain is one clear line.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import ort from 'onnxruntime-node';
+import { inferenceMode, manualSeed, tensor, tidy } from '../../src/core/index.js';
+import { Random } from '../../src/data/random.js';
+import { createModel } from '../../src/models/registry.js';
+import { describeModel, loadModel, saveModel } from '../../src/models/saved-model.js';
+import type { Module } from '../../src/nn/index.js';
+import * as ops from '../../src/ops/index.js';
+
+const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const usf1 = fileURLToPath(new URL('../../../test/fixtures/models/deepbind-usf1', import.meta.url));
+const strand = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
+const dir = mkdtempSync(join(tmpdir(), 'strand-onnx-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function oneHotBatch(n: number, length: number, seed: number): Float32Array {
+  const random = new Random(seed);
+  const x = new Float32Array(n * 4 * length);
+  for (let i = 0; i < n; i++) for (let j = 0; j < length; j++) x[(i * 4 + random.int(4)) * length + j] = 1;
+  return x;
+}
+
+async function compare(modelDir: string, onnxPath: string, lengths: readonly number[]): Promise<void> {
+  const r = strand('export', '--model', modelDir, '--onnx', onnxPath);
+  assert.equal(r.status, 0, r.stderr);
+  const session = await ort.InferenceSession.create(onnxPath);
+  const saved = loadModel(modelDir);
+  try {
+    for (const length of lengths) {
+      for (const n of [1, 5]) {
+        const x = oneHotBatch(n, length, n * 31 + length);
+        const expected = tidy(() => inferenceMode(() => Float32Array.from((saved.model as Module & { forward(t: ReturnType<typeof tensor>): ReturnType<typeof tensor> }).forward(tensor(x, [n, 4, length])).contiguous().data<Float32Array>())));
+        const got = (await session.run({ x: new ort.Tensor('float32', x, [n, 4, length]) })).y!;
+        assert.equal(got.dims[0], n);
+        const values = got.data as Float32Array;
+        assert.equal(values.length, expected.length);
+        const scale = Math.max(1, ...Array.from(expected, Math.abs));
+        let worst = 0;
+        for (let i = 0; i < values.length; i++) worst = Math.max(worst, Math.abs(values[i]! - expected[i]!));
+        assert.ok(worst <= 1e-5 * scale, `${modelDir} length ${length} batch ${n}: largest difference ${worst}`);
+      }
+    }
+  } finally {
+    saved.model.dispose();
+  }
+}
+
+test('DeepBind (USF1 fixture): onnxruntime equals libtorch at batch 1 and 5', async () => {
+  await compare(usf1, join(dir, 'usf1.onnx'), [101]);
+});
+
+test('Basset with trained-looking BatchNorm statistics', async () => {
+  manualSeed(2);
+  const options = { length: 200, tasks: 3 };
+  const model = createModel('basset', options);
+  // Running statistics away from 0 / 1, so BatchNormalization is really exercised.
+  const state = model.stateDict();
+  const updates: Record<string, ReturnType<typeof ops.rand>> = {};
+  for (const [k, t] of Object.entries(state)) {
+    if (k.endsWith('running_mean')) updates[k] = ops.rand([...t.shape]).sub(0.5);
+    if (k.endsWith('running_var')) updates[k] = ops.rand([...t.shape]).add(0.5);
+  }
+  model.loadStateDict(updates, { strict: false });
+  const modelDir = join(dir, 'basset');
+  saveModel(modelDir, model.eval(), describeModel({ architecture: { name: 'basset', options }, input: { kind: 'sequence', length: 200 }, task: { kind: 'binary', outputs: ['a', 'b', 'c'] } }));
+  model.dispose();
+  await compare(modelDir, join(dir, 'basset.onnx'), [200]);
+});
+
+test('a custom layer list (padding, GELU, ELU, SiLU, average and global pooling)', async () => {
+  manualSeed(3);
+  const options = {
+    channels: 4,
+    length: 120,
+    layers: [
+      { type: 'conv1d', filters: 8, kernel: 5, padding: 'same' },
+      'gelu',
+      { type: 'conv1d', filters: 8, kernel: 3, dilation: 2 },
+      { type: 'elu', alpha: 0.7 },
+      { type: 'avgpool', size: 2 },
+      'silu',
+      { type: 'maxpool', size: 2, padding: 1 },
+      'globalmaxpool',
+      { type: 'linear', units: 2 },
+      'tanh',
+    ],
+  };
+  const model = createModel('custom', options);
+  const modelDir = join(dir, 'custom');
+  saveModel(modelDir, model.eval(), describeModel({ architecture: { name: 'custom', options }, input: { kind: 'sequence', length: 120 }, task: { kind: 'regression', outputs: ['u', 'v'] } }));
+  model.dispose();
+  await compare(modelDir, join(dir, 'custom.onnx'), [120]);
+});
+
+test('a model that is not a layer chain is refused in one line', () => {
+  const r = strand('export', '--model', usf1, '--onnx', join(dir, 'x.txt'));
+  assert.match(r.stderr.trim(), /^strand: error: --onnx must name a \.onnx file, got '.*x\.txt'$/);
+  manualSeed(1);
+  const options = { vocabSize: 9, dim: 8, dilations: [1] };
+  const lm = createModel('conv-lm', options);
+  const lmDir = join(dir, 'lm');
+  saveModel(lmDir, lm, describeModel({ architecture: { name: 'conv-lm', options }, input: { kind: 'tokens', alphabet: 'ACGT', length: 50 }, task: { kind: 'masked-lm', outputs: ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'A', 'C', 'G', 'T'] }, tokenizer: { kind: 'nucleotide' } }));
+  lm.dispose();
+  const refused = strand('export', '--model', lmDir, '--onnx', join(dir, 'lm.onnx'));
+  assert.notEqual(refused.status, 0);
+  assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+});
