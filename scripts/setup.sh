@@ -2,7 +2,7 @@
 # Installs whatever this machine lacks to build and run Strand; safe to run again.
 #   scripts/setup.sh          libtorch, npm packages, native addon, TypeScript build
 #   scripts/setup.sh --peers  also the Python peers used by tests and benchmarks
-#                             (Debian python3-torch, python3-numpy, python3-sklearn, python3-pyfaidx, python3-pybigwig,
+#                             (Debian python3-torch, python3-numpy, python3-sklearn, python3-pyfaidx, python3-pybigwig, python3-onnx,
 #                             bcftools and tabix) and Chromium for the browser tests (Debian chromium)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,8 +39,8 @@ fi
 
 # 2. Peers for tests and benchmarks (PyTorch, scikit-learn, pyfaidx from Debian).
 if [ "${1:-}" = "--peers" ]; then
-  if ! /usr/bin/python3 -c 'import torch, numpy, sklearn, pyfaidx, pyBigWig' >/dev/null 2>&1; then
-    apt_install python3-torch python3-numpy python3-sklearn python3-pyfaidx python3-pybigwig
+  if ! /usr/bin/python3 -c 'import torch, numpy, sklearn, pyfaidx, pyBigWig, onnx' >/dev/null 2>&1; then
+    apt_install python3-torch python3-numpy python3-sklearn python3-pyfaidx python3-pybigwig python3-onnx
   fi
   # bcftools / tabix: the standard readers that check the VCFs score-variants writes
   if ! command -v bcftools >/dev/null 2>&1 || ! command -v tabix >/dev/null 2>&1; then

@@ -2,7 +2,8 @@
  * `strand export --onnx`: onnxruntime-node (its CPU binary ships in the package) runs the exported
  * graph and agrees with the libtorch forward within 1e-5 at two batch sizes: the USF1 DeepBind
  * fixture (max pooling chain), a Basset with non-trivial BatchNorm statistics, and a custom layer
- * list with every other supported layer. A model that is not a layer chain is one clear line.
+ * list with every other supported layer; each file passes onnx.checker (full check, where
+ * python3-onnx is installed). A model that is not a layer chain is one clear line.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -32,9 +33,22 @@ function oneHotBatch(n: number, length: number, seed: number): Float32Array {
   return x;
 }
 
+const pythonOnnx = spawnSync('/usr/bin/python3', ['-c', 'import onnx'], { encoding: 'utf8' }).status === 0;
+
+/** onnx.checker (Debian's python3-onnx) with shape inference, when installed (make test installs it). */
+function checkWithOnnx(onnxPath: string): void {
+  if (!pythonOnnx) {
+    assert.notEqual(process.env.CI, 'true', 'python3-onnx is missing under CI');
+    return;
+  }
+  const r = spawnSync('/usr/bin/python3', ['-c', 'import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)', onnxPath], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+}
+
 async function compare(modelDir: string, onnxPath: string, lengths: readonly number[]): Promise<void> {
   const r = strand('export', '--model', modelDir, '--onnx', onnxPath);
   assert.equal(r.status, 0, r.stderr);
+  checkWithOnnx(onnxPath);
   const session = await ort.InferenceSession.create(onnxPath);
   const saved = loadModel(modelDir);
   try {
