@@ -4,7 +4,8 @@
  * initializers, a dynamic batch dimension; the length is the model's (its own forward checks
  * it). Written with the `onnx-proto` message classes (protobufjs).
  *
- * Layers: Conv1d -> Conv, BatchNorm1d (eval statistics) -> BatchNormalization, MaxPool1d ->
+ * Layers: Conv1d -> Conv (a BatchNorm1d right after it folded in), BatchNorm1d (eval statistics)
+ * -> BatchNormalization elsewhere, MaxPool1d ->
  * MaxPool, AvgPool1d -> AveragePool, global poolings -> ReduceMax / ReduceMean, Flatten, Linear
  * -> Gemm, ConstantPad1d -> Pad, ReLU, Sigmoid, Tanh, ELU, LeakyReLU, Softplus (beta 1), SiLU,
  * Exp, exact GELU (as x * 0.5 * (1 + erf(x / sqrt 2))), Dropout (dropped: inference). Anything
@@ -13,6 +14,7 @@
 import onnxProto from 'onnx-proto';
 import type { onnx as P } from 'onnx-proto';
 import { InputError, tidy, type Tensor } from '../core/index.js';
+import * as ops from '../ops/index.js';
 import { modelLayers } from '../interpret/layer-chain.js';
 import {
   AvgPool1d, BatchNorm1d, ConstantPad1d, Conv1d, Dropout, ELU, Exp, Flatten, GELU, GlobalAvgPool1d, GlobalMaxPool1d, LeakyReLU, Linear, MaxPool1d, ReLU, Sigmoid, SiLU, Softplus, Tanh, type Module,
@@ -71,6 +73,32 @@ const ints = (name: string, values: readonly number[]): P.IAttributeProto => ({ 
 const int = (name: string, value: number): P.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INT, i: value });
 const float = (name: string, value: number): P.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f: value });
 
+/** Conv's attributes for a Conv1d: kernel, stride, dilation, its padding on both sides, groups. */
+function convAttributes(conv: Conv1d): P.IAttributeProto[] {
+  const total = conv.dilation * (conv.kernelSize - 1);
+  const [left, right] = conv.padding === 'valid' ? [0, 0] : conv.padding === 'same' ? [Math.floor(total / 2), total - Math.floor(total / 2)] : [conv.padding, conv.padding];
+  return [ints('kernel_shape', [conv.kernelSize]), ints('strides', [conv.stride]), ints('dilations', [conv.dilation]), ints('pads', [left, right]), int('group', conv.groups)];
+}
+
+/** A convolution followed by an eval-mode BatchNorm as one Conv: W * s and (b - mean) * s + beta, s = gamma / sqrt(var + eps) per output channel. */
+function foldedConv(g: GraphBuilder, conv: Conv1d, bn: BatchNorm1d, x: string, index: number): string {
+  const { weight, bias } = tidy(() => {
+    const scale = ops.rsqrt(ops.addScalar(bn.runningVar!, bn.eps));
+    const gamma = bn.weight === null ? scale : scale.mul(bn.weight);
+    const w = conv.weight.mul(gamma.reshape([-1, 1, 1]));
+    const convBias = conv.findParameter('bias');
+    const centred = convBias === null ? ops.neg(bn.runningMean!) : convBias.sub(bn.runningMean!);
+    const b = bn.bias === null ? centred.mul(gamma) : centred.mul(gamma).add(bn.bias);
+    return { weight: w.detach().clone(), bias: b.detach().clone() };
+  });
+  try {
+    return g.node('Conv', [x, g.weight(`layer${index}.folded_weight`, weight), g.weight(`layer${index}.folded_bias`, bias)], convAttributes(conv));
+  } finally {
+    weight.dispose();
+    bias.dispose();
+  }
+}
+
 /** A reduction over positions (axis 2): axes as an attribute up to opset 17, as an input from 18. */
 function reduce(g: GraphBuilder, op: 'ReduceMax' | 'ReduceMean', x: string, opset: number): string {
   if (opset >= 18) return g.node(op, [x, g.constant(g.fresh('axes'), [2], 'int64')], [int('keepdims', 0)]);
@@ -83,11 +111,8 @@ function exportLayer(g: GraphBuilder, layer: Module, x: string, index: number, o
   const prefix = `layer${index}`;
   if (layer instanceof Dropout) return keep(x);
   if (layer instanceof Conv1d) {
-    const total = layer.dilation * (layer.kernelSize - 1);
-    const [left, right] = layer.padding === 'valid' ? [0, 0] : layer.padding === 'same' ? [Math.floor(total / 2), total - Math.floor(total / 2)] : [layer.padding, layer.padding];
     const bias = layer.findParameter('bias');
-    const inputs = [x, g.weight(`${prefix}.weight`, layer.weight), ...(bias ? [g.weight(`${prefix}.bias`, bias)] : [])];
-    return keep(g.node('Conv', inputs, [ints('kernel_shape', [layer.kernelSize]), ints('strides', [layer.stride]), ints('dilations', [layer.dilation]), ints('pads', [left, right]), int('group', layer.groups)]));
+    return keep(g.node('Conv', [x, g.weight(`${prefix}.weight`, layer.weight), ...(bias ? [g.weight(`${prefix}.bias`, bias)] : [])], convAttributes(layer)));
   }
   if (layer instanceof BatchNorm1d) {
     const { weight, bias, runningMean, runningVar } = layer;
@@ -152,9 +177,16 @@ export function exportOnnx(model: Module, options: OnnxExportOptions): Uint8Arra
   model.eval();
   const g = new GraphBuilder();
   let x = 'x';
-  layers.forEach((layer, i) => {
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i]!;
+    const next = layers[i + 1];
+    if (layer instanceof Conv1d && next instanceof BatchNorm1d && next.runningMean !== null && next.runningVar !== null) {
+      x = foldedConv(g, layer, next, x, i);
+      i++;
+      continue;
+    }
     x = exportLayer(g, layer, x, i, opset).y;
-  });
+  }
   // The last node writes the graph output 'y'.
   const last = g.nodes[g.nodes.length - 1];
   if (last === undefined) throw new InputError('ONNX export: the model has no layers');

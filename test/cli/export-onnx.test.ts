@@ -1,17 +1,19 @@
 /**
  * `strand export --onnx`: onnxruntime-node (its CPU binary ships in the package) runs the exported
  * graph and agrees with the libtorch forward within 1e-5 at two batch sizes: the USF1 DeepBind
- * fixture (max pooling chain), a Basset with non-trivial BatchNorm statistics, and a custom layer
+ * fixture (max pooling chain), a Basset with non-trivial BatchNorm statistics (folded into its
+ * convolutions), and a custom layer
  * list with every other supported layer; each file passes onnx.checker (full check, where
  * python3-onnx is installed). A model that is not a layer chain is one clear line.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
 import { inferenceMode, manualSeed, tensor, tidy } from '../../src/core/index.js';
 import { Random } from '../../src/data/random.js';
@@ -91,6 +93,13 @@ test('Basset with trained-looking BatchNorm statistics', async () => {
   saveModel(modelDir, model.eval(), describeModel({ architecture: { name: 'basset', options }, input: { kind: 'sequence', length: 200 }, task: { kind: 'binary', outputs: ['a', 'b', 'c'] } }));
   model.dispose();
   await compare(modelDir, join(dir, 'basset.onnx'), [200]);
+  // The three convolutions' BatchNorms are folded into them; the two after Linear layers stay.
+  const graph = onnxProto.onnx.ModelProto.decode(readFileSync(join(dir, 'basset.onnx'))).graph!;
+  const ops_ = graph.node!.map((n) => n.opType);
+  assert.equal(ops_.filter((o) => o === 'Conv').length, 3);
+  assert.equal(ops_.filter((o) => o === 'BatchNormalization').length, 2);
+  assert.equal(ops_[0], 'Conv');
+  assert.equal(ops_[1], 'Relu', 'the first BatchNorm folded into the first Conv');
 });
 
 test('a custom layer list (padding, GELU, ELU, SiLU, average and global pooling)', async () => {
