@@ -1,6 +1,7 @@
 /**
  * ONNX export of sequence models whose forward is a chain of layers (Basset, DeepBind with max
- * pooling, custom layer lists): standard `ai.onnx` operators only, weights as float32
+ * pooling, DeepSEA, custom layer lists) and of DanQ (its bidirectional LSTM as ONNX's LSTM, gates
+ * reordered from PyTorch's i, f, g, o to ONNX's i, o, f, c; the bias is both bias vectors): standard `ai.onnx` operators only, weights as float32
  * initializers, a dynamic batch dimension; the length is the model's (its own forward checks
  * it). Written with the `onnx-proto` message classes (protobufjs).
  *
@@ -16,8 +17,9 @@ import type { onnx as P } from 'onnx-proto';
 import { InputError, tidy, type Tensor } from '../core/index.js';
 import * as ops from '../ops/index.js';
 import { modelLayers } from '../interpret/layer-chain.js';
+import { DanQ } from '../models/danq.js';
 import {
-  AvgPool1d, BatchNorm1d, ConstantPad1d, Conv1d, Dropout, ELU, Exp, Flatten, GELU, GlobalAvgPool1d, GlobalMaxPool1d, LeakyReLU, Linear, MaxPool1d, ReLU, Sigmoid, SiLU, Softplus, Tanh, type Module,
+  AvgPool1d, BatchNorm1d, ConstantPad1d, Conv1d, Dropout, ELU, Exp, Flatten, GELU, GlobalAvgPool1d, GlobalMaxPool1d, LeakyReLU, Linear, LSTM, MaxPool1d, ReLU, Sigmoid, SiLU, Softplus, Tanh, type Module,
 } from '../nn/index.js';
 
 export interface OnnxExportOptions {
@@ -169,14 +171,62 @@ function exportLayer(g: GraphBuilder, layer: Module, x: string, index: number, o
   throw new InputError(`ONNX export: layer ${index} (${layer.constructor.name}) is not supported yet`);
 }
 
+/** PyTorch's LSTM gate blocks (i, f, g, o) in ONNX's order (i, o, f, c) along dimension 0. */
+function onnxGateOrder(t: Tensor, hidden: number): Tensor {
+  const [i, f, g, o] = [0, 1, 2, 3].map((k) => ops.narrow(t, 0, k * hidden, hidden));
+  return ops.cat([i!, o!, f!, g!], { dim: 0 });
+}
+
+/**
+ * A one-layer (bi)directional batch-first LSTM on x [N, T, C] -> [N, T, directions * H], as
+ * PyTorch's output: ONNX's LSTM runs on [T, N, C]; W, R and B stack the directions, B the input
+ * and hidden biases.
+ */
+function lstmNodes(g: GraphBuilder, lstm: LSTM, x: string, prefix: string): string {
+  if (lstm.numLayers !== 1) throw new InputError(`ONNX export: ${prefix} (an LSTM of ${lstm.numLayers} layers) is not supported yet; one layer is`);
+  const H = lstm.hiddenSize;
+  const directions = lstm.bidirectional ? ['', '_reverse'] : [''];
+  const state = lstm.stateDict();
+  const stacked = tidy(() => {
+    const of = (name: string, d: string) => onnxGateOrder(state[`${name}_l0${d}`]!, H);
+    const W = ops.stack(directions.map((d) => of('weight_ih', d)));
+    const R = ops.stack(directions.map((d) => of('weight_hh', d)));
+    const B = ops.stack(directions.map((d) => (lstm.hasBiases ? ops.cat([of('bias_ih', d), of('bias_hh', d)]) : ops.zeros([8 * H]))));
+    return { W: W.clone(), R: R.clone(), B: B.clone() };
+  });
+  try {
+    const sequenceFirst = g.node('Transpose', [x], [ints('perm', [1, 0, 2])]);
+    const inputs = [sequenceFirst, g.weight(`${prefix}.W`, stacked.W), g.weight(`${prefix}.R`, stacked.R), g.weight(`${prefix}.B`, stacked.B)];
+    const attributes = [int('hidden_size', H), { name: 'direction', type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(lstm.bidirectional ? 'bidirectional' : 'forward') }];
+    const y = g.node('LSTM', inputs, attributes); // [T, directions, N, H]
+    const batchFirst = g.node('Transpose', [y], [ints('perm', [2, 0, 1, 3])]); // [N, T, directions, H]
+    return g.node('Reshape', [batchFirst, g.constant(`${prefix}.shape`, [0, 0, -1], 'int64')]);
+  } finally {
+    for (const t of Object.values(stacked)) t.dispose();
+  }
+}
+
+/** DanQ: convolution, ReLU, max pooling, the bidirectional LSTM over the pooled positions, two dense layers. */
+function danqNodes(g: GraphBuilder, model: DanQ, opset: number): string {
+  let x = exportLayer(g, model.conv, 'x', 0, opset).y;
+  x = g.node('Relu', [x]);
+  x = exportLayer(g, model.pool, x, 1, opset).y;
+  x = g.node('Transpose', [x], [ints('perm', [0, 2, 1])]);
+  x = lstmNodes(g, model.lstm, x, 'lstm');
+  x = g.node('Flatten', [x], [int('axis', 1)]);
+  x = exportLayer(g, model.fc1, x, 2, opset).y;
+  x = g.node('Relu', [x]);
+  return exportLayer(g, model.fc2, x, 3, opset).y;
+}
+
 /** The ONNX model (serialised ModelProto bytes) of `model` in eval mode. */
 export function exportOnnx(model: Module, options: OnnxExportOptions): Uint8Array {
   const { opset = 17, length, outputs, name = 'strand' } = options;
-  const layers = modelLayers(model);
+  const layers = model instanceof DanQ ? [] : modelLayers(model);
   if (layers === null) throw new InputError(`ONNX export needs a model whose forward is a chain of layers (Basset, DeepBind with max pooling, custom layer lists); this one (${model.constructor.name}) is not yet supported`);
   model.eval();
   const g = new GraphBuilder();
-  let x = 'x';
+  let x = model instanceof DanQ ? danqNodes(g, model, opset) : 'x';
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i]!;
     const next = layers[i + 1];

@@ -1,7 +1,7 @@
 /**
  * `strand export --onnx`: onnxruntime-node (its CPU binary ships in the package) runs the exported
  * graph and agrees with the libtorch forward within 1e-5 at two batch sizes: the USF1 DeepBind
- * fixture (max pooling chain), a Basset with non-trivial BatchNorm statistics (folded into its
+ * fixture (max pooling chain), DanQ (a bidirectional LSTM), a Basset with non-trivial BatchNorm statistics (folded into its
  * convolutions), and a custom layer
  * list with every other supported layer; each file passes onnx.checker (full check, where
  * python3-onnx is installed). A model that is not a layer chain is one clear line.
@@ -100,6 +100,18 @@ test('Basset with trained-looking BatchNorm statistics', async () => {
   assert.equal(ops_.filter((o) => o === 'BatchNormalization').length, 2);
   assert.equal(ops_[0], 'Conv');
   assert.equal(ops_[1], 'Relu', 'the first BatchNorm folded into the first Conv');
+});
+
+test('DanQ: its bidirectional LSTM as ONNX LSTM (gates reordered) equals libtorch', async () => {
+  manualSeed(5);
+  const options = { length: 100, tasks: 3, filters: 8, kernel: 9, pool: 5, hidden: 6, dense: 10 };
+  const model = createModel('danq', options);
+  const modelDir = join(dir, 'danq');
+  saveModel(modelDir, model.eval(), describeModel({ architecture: { name: 'danq', options }, input: { kind: 'sequence', length: 100 }, task: { kind: 'binary', outputs: ['a', 'b', 'c'] } }));
+  model.dispose();
+  await compare(modelDir, join(dir, 'danq.onnx'), [100]);
+  const graph = onnxProto.onnx.ModelProto.decode(readFileSync(join(dir, 'danq.onnx'))).graph!;
+  assert.equal(graph.node!.filter((n) => n.opType === 'LSTM').length, 1);
 });
 
 test('a custom layer list (padding, GELU, ELU, SiLU, average and global pooling)', async () => {
