@@ -1,7 +1,8 @@
 /**
  * ONNX export of sequence models whose forward is a chain of layers (Basset, DeepBind with max
- * pooling, DeepSEA, custom layer lists) and of DanQ (its bidirectional LSTM as ONNX's LSTM, gates
- * reordered from PyTorch's i, f, g, o to ONNX's i, o, f, c; the bias is both bias vectors): standard `ai.onnx` operators only, weights as float32
+ * pooling, DeepSEA, custom layer lists with LSTM / GRU layers) and of DanQ: recurrent layers
+ * become ONNX LSTM / GRU nodes, one a layer, gates reordered from PyTorch's (LSTM i,f,g,o -> i,o,f,c;
+ * GRU r,z,n -> z,r,h with linear_before_reset), the bias both bias vectors: standard `ai.onnx` operators only, weights as float32
  * initializers, a dynamic batch dimension; the length is the model's (its own forward checks
  * it). Written with the `onnx-proto` message classes (protobufjs).
  *
@@ -17,9 +18,10 @@ import type { onnx as P } from 'onnx-proto';
 import { InputError, tidy, type Tensor } from '../core/index.js';
 import * as ops from '../ops/index.js';
 import { modelLayers } from '../interpret/layer-chain.js';
+import { ChannelsFirstRecurrent } from '../models/custom.js';
 import { DanQ } from '../models/danq.js';
 import {
-  AvgPool1d, BatchNorm1d, ConstantPad1d, Conv1d, Dropout, ELU, Exp, Flatten, GELU, GlobalAvgPool1d, GlobalMaxPool1d, LeakyReLU, Linear, LSTM, MaxPool1d, ReLU, Sigmoid, SiLU, Softplus, Tanh, type Module,
+  AvgPool1d, BatchNorm1d, ConstantPad1d, Conv1d, Dropout, ELU, Exp, Flatten, GELU, GlobalAvgPool1d, GlobalMaxPool1d, GRU, LeakyReLU, Linear, LSTM, MaxPool1d, ReLU, Sigmoid, SiLU, Softplus, Tanh, type Module,
 } from '../nn/index.js';
 
 export interface OnnxExportOptions {
@@ -151,6 +153,11 @@ function exportLayer(g: GraphBuilder, layer: Module, x: string, index: number, o
     const pads = g.constant(`${prefix}.pads`, [0, 0, layer.left, 0, 0, layer.right], 'int64');
     return keep(g.node('Pad', [x, pads, g.constant(`${prefix}.value`, [layer.value], 'float')], [ { name: 'mode', type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode('constant') } ]));
   }
+  if (layer instanceof ChannelsFirstRecurrent) {
+    // [N, C, L] -> [L, N, C]; outputs back to [N, D * H, L], or the final states [N, D * H].
+    const { sequence, last } = recurrentNodes(g, layer.rnn, g.node('Transpose', [x], [ints('perm', [2, 0, 1])]), prefix);
+    return keep(layer.output === 'last' ? last : g.node('Transpose', [sequence], [ints('perm', [1, 2, 0])]));
+  }
   if (layer instanceof ReLU) return keep(g.node('Relu', [x]));
   if (layer instanceof Sigmoid) return keep(g.node('Sigmoid', [x]));
   if (layer instanceof Tanh) return keep(g.node('Tanh', [x]));
@@ -171,39 +178,51 @@ function exportLayer(g: GraphBuilder, layer: Module, x: string, index: number, o
   throw new InputError(`ONNX export: layer ${index} (${layer.constructor.name}) is not supported yet`);
 }
 
-/** PyTorch's LSTM gate blocks (i, f, g, o) in ONNX's order (i, o, f, c) along dimension 0. */
-function onnxGateOrder(t: Tensor, hidden: number): Tensor {
-  const [i, f, g, o] = [0, 1, 2, 3].map((k) => ops.narrow(t, 0, k * hidden, hidden));
-  return ops.cat([i!, o!, f!, g!], { dim: 0 });
+/** PyTorch's gate blocks in ONNX's order along dimension 0: LSTM i,f,g,o -> i,o,f,c; GRU r,z,n -> z,r,h. */
+function onnxGateOrder(t: Tensor, hidden: number, lstm: boolean): Tensor {
+  const order = lstm ? [0, 3, 1, 2] : [1, 0, 2];
+  return ops.cat(order.map((k) => ops.narrow(t, 0, k * hidden, hidden)), { dim: 0 });
 }
 
 /**
- * A one-layer (bi)directional batch-first LSTM on x [N, T, C] -> [N, T, directions * H], as
- * PyTorch's output: ONNX's LSTM runs on [T, N, C]; W, R and B stack the directions, B the input
- * and hidden biases.
+ * A (bi)directional LSTM or GRU of any depth on sequence-first x [T, N, C]: one ONNX node a layer
+ * (W, R and B stack the directions, B the input and hidden biases; GRUs with
+ * linear_before_reset, as PyTorch computes them). Returns the last layer's outputs as [T, N, D * H]
+ * and its final states as [N, D * H], PyTorch's direction-major order.
  */
-function lstmNodes(g: GraphBuilder, lstm: LSTM, x: string, prefix: string): string {
-  if (lstm.numLayers !== 1) throw new InputError(`ONNX export: ${prefix} (an LSTM of ${lstm.numLayers} layers) is not supported yet; one layer is`);
-  const H = lstm.hiddenSize;
-  const directions = lstm.bidirectional ? ['', '_reverse'] : [''];
-  const state = lstm.stateDict();
-  const stacked = tidy(() => {
-    const of = (name: string, d: string) => onnxGateOrder(state[`${name}_l0${d}`]!, H);
-    const W = ops.stack(directions.map((d) => of('weight_ih', d)));
-    const R = ops.stack(directions.map((d) => of('weight_hh', d)));
-    const B = ops.stack(directions.map((d) => (lstm.hasBiases ? ops.cat([of('bias_ih', d), of('bias_hh', d)]) : ops.zeros([8 * H]))));
-    return { W: W.clone(), R: R.clone(), B: B.clone() };
-  });
-  try {
-    const sequenceFirst = g.node('Transpose', [x], [ints('perm', [1, 0, 2])]);
-    const inputs = [sequenceFirst, g.weight(`${prefix}.W`, stacked.W), g.weight(`${prefix}.R`, stacked.R), g.weight(`${prefix}.B`, stacked.B)];
-    const attributes = [int('hidden_size', H), { name: 'direction', type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(lstm.bidirectional ? 'bidirectional' : 'forward') }];
-    const y = g.node('LSTM', inputs, attributes); // [T, directions, N, H]
-    const batchFirst = g.node('Transpose', [y], [ints('perm', [2, 0, 1, 3])]); // [N, T, directions, H]
-    return g.node('Reshape', [batchFirst, g.constant(`${prefix}.shape`, [0, 0, -1], 'int64')]);
-  } finally {
-    for (const t of Object.values(stacked)) t.dispose();
+function recurrentNodes(g: GraphBuilder, rnn: LSTM | GRU, x: string, prefix: string): { sequence: string; last: string } {
+  const lstm = rnn instanceof LSTM;
+  const H = rnn.hiddenSize;
+  const directions = rnn.bidirectional ? ['', '_reverse'] : [''];
+  const state = rnn.stateDict();
+  let input = x;
+  let last = '';
+  for (let layer = 0; layer < rnn.numLayers; layer++) {
+    const stacked = tidy(() => {
+      const of = (name: string, d: string) => onnxGateOrder(state[`${name}_l${layer}${d}`]!, H, lstm);
+      const gates = lstm ? 4 : 3;
+      return {
+        W: ops.stack(directions.map((d) => of('weight_ih', d))).clone(),
+        R: ops.stack(directions.map((d) => of('weight_hh', d))).clone(),
+        B: ops.stack(directions.map((d) => (rnn.hasBiases ? ops.cat([of('bias_ih', d), of('bias_hh', d)]) : ops.zeros([2 * gates * H])))).clone(),
+      };
+    });
+    const name = `${prefix}.l${layer}`;
+    try {
+      const inputs = [input, g.weight(`${name}.W`, stacked.W), g.weight(`${name}.R`, stacked.R), g.weight(`${name}.B`, stacked.B)];
+      const direction = { name: 'direction', type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(rnn.bidirectional ? 'bidirectional' : 'forward') };
+      const attributes = [int('hidden_size', H), direction, ...(lstm ? [] : [int('linear_before_reset', 1)])];
+      const y = g.fresh(`${name}.y`);
+      const yh = g.fresh(`${name}.y_h`);
+      g.nodes.push({ opType: lstm ? 'LSTM' : 'GRU', input: inputs, output: [y, yh], name: y, attribute: attributes });
+      // Y [T, D, N, H] -> [T, N, D * H], the next layer's input; Y_h [D, N, H] -> [N, D * H].
+      input = g.node('Reshape', [g.node('Transpose', [y], [ints('perm', [0, 2, 1, 3])]), g.constant(g.fresh('shape'), [0, 0, -1], 'int64')]);
+      last = g.node('Reshape', [g.node('Transpose', [yh], [ints('perm', [1, 0, 2])]), g.constant(g.fresh('shape'), [0, -1], 'int64')]);
+    } finally {
+      for (const t of Object.values(stacked)) t.dispose();
+    }
   }
+  return { sequence: input, last };
 }
 
 /** DanQ: convolution, ReLU, max pooling, the bidirectional LSTM over the pooled positions, two dense layers. */
@@ -211,9 +230,9 @@ function danqNodes(g: GraphBuilder, model: DanQ, opset: number): string {
   let x = exportLayer(g, model.conv, 'x', 0, opset).y;
   x = g.node('Relu', [x]);
   x = exportLayer(g, model.pool, x, 1, opset).y;
-  x = g.node('Transpose', [x], [ints('perm', [0, 2, 1])]);
-  x = lstmNodes(g, model.lstm, x, 'lstm');
-  x = g.node('Flatten', [x], [int('axis', 1)]);
+  // [N, C, T] -> [T, N, C]; the LSTM's [T, N, 2H] back to [N, T, 2H] before flattening, as PyTorch.
+  const { sequence } = recurrentNodes(g, model.lstm, g.node('Transpose', [x], [ints('perm', [2, 0, 1])]), 'lstm');
+  x = g.node('Flatten', [g.node('Transpose', [sequence], [ints('perm', [1, 0, 2])])], [int('axis', 1)]);
   x = exportLayer(g, model.fc1, x, 2, opset).y;
   x = g.node('Relu', [x]);
   return exportLayer(g, model.fc2, x, 3, opset).y;

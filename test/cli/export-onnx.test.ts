@@ -114,6 +114,30 @@ test('DanQ: its bidirectional LSTM as ONNX LSTM (gates reordered) equals libtorc
   assert.equal(graph.node!.filter((n) => n.opType === 'LSTM').length, 1);
 });
 
+test('custom layer lists with recurrent layers: a 2-layer bidirectional LSTM (sequence) and a bidirectional GRU (last state)', async () => {
+  manualSeed(6);
+  const options = {
+    channels: 4,
+    length: 60,
+    layers: [
+      { type: 'conv1d', filters: 6, kernel: 5 },
+      'relu',
+      { type: 'maxpool', size: 4 },
+      { type: 'lstm', hidden: 5, layers: 2, bidirectional: true },
+      { type: 'gru', hidden: 4, bidirectional: true, output: 'last' },
+      { type: 'linear', units: 2 },
+    ],
+  };
+  const model = createModel('custom', options);
+  const modelDir = join(dir, 'recurrent');
+  saveModel(modelDir, model.eval(), describeModel({ architecture: { name: 'custom', options }, input: { kind: 'sequence', length: 60 }, task: { kind: 'regression', outputs: ['p', 'q'] } }));
+  model.dispose();
+  await compare(modelDir, join(dir, 'recurrent.onnx'), [60]);
+  const ops_ = onnxProto.onnx.ModelProto.decode(readFileSync(join(dir, 'recurrent.onnx'))).graph!.node!.map((n) => n.opType);
+  assert.equal(ops_.filter((o) => o === 'LSTM').length, 2);
+  assert.equal(ops_.filter((o) => o === 'GRU').length, 1);
+});
+
 test('a custom layer list (padding, GELU, ELU, SiLU, average and global pooling)', async () => {
   manualSeed(3);
   const options = {
