@@ -2,7 +2,8 @@
  * ONNX export of sequence models whose forward is a chain of layers (Basset, DeepBind with max
  * pooling, DeepSEA, custom layer lists with LSTM / GRU layers) and of DanQ: recurrent layers
  * become ONNX LSTM / GRU nodes, one a layer, gates reordered from PyTorch's (LSTM i,f,g,o -> i,o,f,c;
- * GRU r,z,n -> z,r,h with linear_before_reset), the bias both bias vectors: standard `ai.onnx` operators only, weights as float32
+ * GRU r,z,n -> z,r,h with linear_before_reset), the bias both bias vectors; and of BPNet-style
+ * profile models, with two outputs `profile` and `counts`: standard `ai.onnx` operators only, weights as float32
  * initializers, a dynamic batch dimension; the length is the model's (its own forward checks
  * it). Written with the `onnx-proto` message classes (protobufjs).
  *
@@ -20,6 +21,7 @@ import * as ops from '../ops/index.js';
 import { modelLayers } from '../interpret/layer-chain.js';
 import { ChannelsFirstRecurrent } from '../models/custom.js';
 import { DanQ } from '../models/danq.js';
+import { DilatedResidualCNN } from '../models/dilated-residual-cnn.js';
 import {
   AvgPool1d, BatchNorm1d, ConstantPad1d, Conv1d, Dropout, ELU, Exp, Flatten, GELU, GlobalAvgPool1d, GlobalMaxPool1d, GRU, LeakyReLU, Linear, LSTM, MaxPool1d, ReLU, Sigmoid, SiLU, Softplus, Tanh, type Module,
 } from '../nn/index.js';
@@ -238,13 +240,44 @@ function danqNodes(g: GraphBuilder, model: DanQ, opset: number): string {
   return exportLayer(g, model.fc2, x, 3, opset).y;
 }
 
+/** Renames the output of the node that writes `from` to `to` (a graph output's name). */
+function renameOutput(g: GraphBuilder, from: string, to: string): void {
+  const node = g.nodes.find((n) => n.output?.[0] === from);
+  if (node === undefined) throw new InputError(`ONNX export: no node writes ${from}`);
+  node.output = [to, ...node.output!.slice(1)];
+}
+
+/**
+ * BPNet-style profile models: the stem, the dilated residual blocks (Add), then two outputs:
+ * `profile` [N, tasks, L - 2 * crop] (the wide convolution, cropped by Slice) and `counts`
+ * [N, tasks] (the trunk's mean over positions through the linear layer).
+ */
+function profileNodes(g: GraphBuilder, model: DilatedResidualCNN, length: number, opset: number): { profile: string; counts: string } {
+  let h = exportLayer(g, model.stem, 'x', 0, opset).y;
+  h = exportLayer(g, model.stemActivation as unknown as Module, h, 1, opset).y;
+  model.blocks.items.forEach((block, i) => {
+    const prefix = `block${i}`;
+    const branch = exportLayer(g, block.activation as unknown as Module, exportLayer(g, block.conv, h, 2 + i, opset).y, 2 + i, opset).y;
+    h = g.node('Add', [h, branch], [], g.fresh(prefix));
+  });
+  let profile = exportLayer(g, model.profile, h, 100, opset).y;
+  if (model.crop > 0) {
+    const c = model.crop;
+    profile = g.node('Slice', [profile, g.constant(g.fresh('starts'), [c], 'int64'), g.constant(g.fresh('ends'), [length - c], 'int64'), g.constant(g.fresh('axes'), [2], 'int64')]);
+  }
+  const counts = exportLayer(g, model.counts, reduce(g, 'ReduceMean', h, opset), 101, opset).y;
+  return { profile, counts };
+}
+
 /** The ONNX model (serialised ModelProto bytes) of `model` in eval mode. */
 export function exportOnnx(model: Module, options: OnnxExportOptions): Uint8Array {
   const { opset = 17, length, outputs, name = 'strand' } = options;
-  const layers = model instanceof DanQ ? [] : modelLayers(model);
+  const special = model instanceof DanQ || model instanceof DilatedResidualCNN;
+  const layers = special ? [] : modelLayers(model);
   if (layers === null) throw new InputError(`ONNX export needs a model whose forward is a chain of layers (Basset, DeepBind with max pooling, custom layer lists); this one (${model.constructor.name}) is not yet supported`);
   model.eval();
   const g = new GraphBuilder();
+  const profile = model instanceof DilatedResidualCNN ? profileNodes(g, model, length, opset) : undefined;
   let x = model instanceof DanQ ? danqNodes(g, model, opset) : 'x';
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i]!;
@@ -256,10 +289,14 @@ export function exportOnnx(model: Module, options: OnnxExportOptions): Uint8Arra
     }
     x = exportLayer(g, layer, x, i, opset).y;
   }
-  // The last node writes the graph output 'y'.
-  const last = g.nodes[g.nodes.length - 1];
-  if (last === undefined) throw new InputError('ONNX export: the model has no layers');
-  last.output = ['y'];
+  if (g.nodes.length === 0) throw new InputError('ONNX export: the model has no layers');
+  if (profile) {
+    renameOutput(g, profile.profile, 'profile');
+    renameOutput(g, profile.counts, 'counts');
+  } else {
+    renameOutput(g, x, 'y');
+  }
+  const T = outputs.length;
   const dim = (d: number | string): P.TensorShapeProto.IDimension => (typeof d === 'number' ? { dimValue: d } : { dimParam: d });
   const valueInfo = (n: string, dims: (number | string)[]): P.IValueInfoProto => ({ name: n, type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map(dim) } } } });
   const graph: P.IGraphProto = {
@@ -267,7 +304,7 @@ export function exportOnnx(model: Module, options: OnnxExportOptions): Uint8Arra
     node: g.nodes,
     initializer: g.initializers,
     input: [valueInfo('x', ['batch', 4, length])],
-    output: [valueInfo('y', ['batch', outputs.length])],
+    output: profile ? [valueInfo('profile', ['batch', T, length - 2 * (model as DilatedResidualCNN).crop]), valueInfo('counts', ['batch', T])] : [valueInfo('y', ['batch', T])],
     docString: `outputs: ${outputs.join(', ')}`,
   };
   const proto = onnx.ModelProto.create({ irVersion: 8, producerName: 'strand', opsetImport: [{ domain: '', version: opset }], graph });

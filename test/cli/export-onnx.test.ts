@@ -138,6 +138,41 @@ test('custom layer lists with recurrent layers: a 2-layer bidirectional LSTM (se
   assert.equal(ops_.filter((o) => o === 'GRU').length, 1);
 });
 
+test('a profile model (BPNet): the profile and counts heads both equal libtorch', async () => {
+  manualSeed(8);
+  const options = { tasks: 2, filters: 8, stemKernel: 7, layers: 3, profileKernel: 9, crop: 6 };
+  const model = createModel('bpnet', options);
+  const modelDir = join(dir, 'bpnet');
+  saveModel(modelDir, model.eval(), describeModel({ architecture: { name: 'bpnet', options }, input: { kind: 'sequence', length: 80 }, task: { kind: 'profile', outputs: ['plus', 'minus'] } }));
+  model.dispose();
+  const onnxPath = join(dir, 'bpnet.onnx');
+  const r = strand('export', '--model', modelDir, '--onnx', onnxPath);
+  assert.equal(r.status, 0, r.stderr);
+  checkWithOnnx(onnxPath);
+  const session = await ort.InferenceSession.create(onnxPath);
+  const saved = loadModel(modelDir);
+  for (const n of [1, 3]) {
+    const x = oneHotBatch(n, 80, n);
+    const expected = tidy(() =>
+      inferenceMode(() => {
+        const y = (saved.model as unknown as { forward(t: ReturnType<typeof tensor>): { profile: ReturnType<typeof tensor>; counts: ReturnType<typeof tensor> } }).forward(tensor(x, [n, 4, 80]));
+        return { profile: Float32Array.from(y.profile.contiguous().data<Float32Array>()), counts: Float32Array.from(y.counts.contiguous().data<Float32Array>()) };
+      }),
+    );
+    const got = await session.run({ x: new ort.Tensor('float32', x, [n, 4, 80]) });
+    assert.deepEqual(got.profile!.dims, [n, 2, 68]);
+    for (const head of ['profile', 'counts'] as const) {
+      const a = got[head]!.data as Float32Array;
+      const b = expected[head];
+      assert.equal(a.length, b.length);
+      let worst = 0;
+      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+      assert.ok(worst <= 1e-5 * Math.max(1, ...Array.from(b, Math.abs)), `${head} batch ${n}: ${worst}`);
+    }
+  }
+  saved.model.dispose();
+});
+
 test('a custom layer list (padding, GELU, ELU, SiLU, average and global pooling)', async () => {
   manualSeed(3);
   const options = {

@@ -20,7 +20,9 @@ function exportModel(o: ExportArgs): void {
     const length = sequenceModelLength(saved);
     const bytes = exportOnnx(saved.model, { length, outputs: saved.description.task.outputs, opset: o.opset, name: saved.description.architecture.name });
     writeFileAtomic(o.onnx, bytes);
-    process.stderr.write(`wrote ${o.onnx} (${(bytes.length / 1e6).toFixed(2)} MB, opset ${o.opset}; input x [batch, 4, ${length}], output y [batch, ${saved.description.task.outputs.length}]: the model's raw outputs)\n`);
+    const T = saved.description.task.outputs.length;
+    const outputs = saved.description.task.kind === 'profile' ? `outputs profile [batch, ${T}, positions] (logits) and counts [batch, ${T}] (log total counts)` : `output y [batch, ${T}] (the model's raw outputs)`;
+    process.stderr.write(`wrote ${o.onnx} (${(bytes.length / 1e6).toFixed(2)} MB, opset ${o.opset}; input x [batch, 4, ${length}], ${outputs})\n`);
   } finally {
     saved.model.dispose();
   }
