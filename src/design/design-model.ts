@@ -8,7 +8,7 @@ import { inferenceMode, tensor, tidy, type Tensor } from '../core/index.js';
 import { writeOneHot } from '../genomics/one-hot.js';
 import { ism } from '../interpret/ism.js';
 import { predictionReadout } from '../interpret/predict.js';
-import { isProfileOutput, type ForwardModel, type ModelOutput } from '../interpret/target.js';
+import type { ForwardModel, ModelOutput } from '../interpret/target.js';
 import { Module } from '../nn/index.js';
 import type { Objective } from './objective.js';
 
@@ -53,10 +53,8 @@ export function designModel(model: ForwardModel, taskKind: string, outputs: read
       return tidy(() => {
         const x = oneHotOf([sequence], length);
         // The model itself keeps the patched forward; a profile model's two heads go through the readout first.
-        const probe = inferenceMode(() => model.forward(oneHotOf([sequence], length)));
-        const profile = isProfileOutput(probe);
         const target = (y: Tensor) => objective.evaluate(readout(y));
-        const deltas = profile ? ism({ forward }, x, { target: (y: Tensor) => objective.evaluate(y) }) : ism(model, x, { target });
+        const deltas = taskKind === 'profile' ? ism({ forward }, x, { target: (y: Tensor) => objective.evaluate(y) }) : ism(model, x, { target });
         return Float64Array.from(deltas.deltas.toDType('float64').contiguous().data<Float64Array>());
       });
     },
